@@ -1,0 +1,112 @@
+/**
+ * The one catalogue of credmon's AWS resources: tables, indexes, queues, topics, schedules and the
+ * functions that consume them. The CDK stack (lib/) and the embedded AWS bootstrap (shared/local/)
+ * both read it, so the cloud and the local pipeline cannot drift apart.
+ *
+ * Names here are logical; deployed names get the stack's prefix, local ones the data directory's.
+ */
+import type { Tier } from './domain/subject.ts';
+
+export const TABLE = {
+  name: 'credmon',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** TTL attribute on history items (epoch seconds). */
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Sparse, sharded: present only on monitored subjects' state items. `TIER#<tier>#<shard>`. */
+    tier: { name: 'tier-index', partitionKey: 'tierShard', sortKey: 'pk' },
+    /** Sparse: registry key of businesses, for change feeds. `REG#<country>#<registryId>`. */
+    registry: { name: 'registry-index', partitionKey: 'registryKey', sortKey: 'pk' },
+    /** Portfolio + class, for portfolio listings. `PF#<portfolio>`, `<class>#<subjectId>`. */
+    portfolio: { name: 'portfolio-index', partitionKey: 'portfolioKey', sortKey: 'portfolioSort' },
+  },
+} as const;
+
+/** Shards per tier in the sparse index: spreads a million subjects over partitions. */
+export const TIER_SHARDS = 16;
+
+/** Keys of {@link QUEUES}. */
+export type QueueKey = 'fanOut' | 'monitorJobs';
+
+export interface QueueDefinition {
+  readonly name: string;
+  /** Seconds; at least 6 × the consuming function's timeout. */
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly dlqName: string;
+  readonly retentionDays: number;
+}
+
+export interface FunctionDefinition {
+  readonly name: string;
+  /** Path of the handler file, from the repository root. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** For queue-fed functions. */
+  readonly source?: {
+    readonly queue: QueueKey;
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+    /** Caps concurrent invocations: the bureaus' shared rate limit is the real ceiling. */
+    readonly maxConcurrency: number;
+  };
+}
+
+export const FUNCTIONS = {
+  fanOut: {
+    name: 'fan-out',
+    entry: 'functions/fan-out/handler.ts',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    source: { queue: 'fanOut', batchSize: 1, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
+  },
+  monitor: {
+    name: 'monitor',
+    entry: 'functions/monitor/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    source: { queue: 'monitorJobs', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 8 },
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export const QUEUES = {
+  /** Tier runs and their continuations (page cursors): keeps each fan-out invocation short. */
+  fanOut: {
+    name: 'fan-out',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.fanOut.timeoutSeconds,
+    maxReceiveCount: 5,
+    dlqName: 'fan-out-dlq',
+    retentionDays: 4,
+  },
+  /** Monitor jobs: several subjects per message. */
+  monitorJobs: {
+    name: 'monitor-jobs',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.monitor.timeoutSeconds,
+    maxReceiveCount: 5,
+    dlqName: 'monitor-jobs-dlq',
+    retentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export const TOPICS = {
+  /** Every alert, with routing fields as message attributes for subscription filter policies. */
+  alerts: { name: 'alerts' },
+} as const;
+
+export interface ScheduleDefinition {
+  readonly name: string;
+  /** EventBridge Scheduler expression: `cron(...)` or `rate(...)`. */
+  readonly expression: string;
+  readonly timeZone: string;
+  /** What the schedule asks for; delivered to the fan-out queue. */
+  readonly tier: Tier;
+}
+
+/** Default schedules. Times are local to `timeZone`; deployments may override them. */
+export const SCHEDULES: readonly ScheduleDefinition[] = [
+  { name: 'tier-daily', expression: 'cron(0 6 * * ? *)', timeZone: 'Europe/Oslo', tier: 'daily' },
+  { name: 'tier-weekly', expression: 'cron(0 5 ? * MON *)', timeZone: 'Europe/Oslo', tier: 'weekly' },
+  { name: 'tier-monthly', expression: 'cron(0 4 1 * ? *)', timeZone: 'Europe/Oslo', tier: 'monthly' },
+];
