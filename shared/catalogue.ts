@@ -14,13 +14,20 @@ export const TABLE = {
   /** TTL attribute on history items (epoch seconds). */
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Sparse, sharded: present only on monitored subjects' state items. `TIER#<tier>#<shard>`. */
-    tier: { name: 'tier-index', partitionKey: 'tierShard', sortKey: 'pk' },
-    /** Sparse: registry key of businesses, for change feeds. `REG#<country>#<registryId>`. */
-    registry: { name: 'registry-index', partitionKey: 'registryKey', sortKey: 'pk' },
+    /**
+     * Sparse, sharded: present only on monitored subjects' state items. `TIER#<tier>#<shard>`.
+     * Projects what a monitor job needs, so unchanged checks never read the table.
+     */
+    tier: { name: 'tier-index', partitionKey: 'tierShard', sortKey: 'pk', projection: 'job' },
+    /** Sparse: registry key of monitored businesses, for change feeds. `REG#<country>#<registryId>`. */
+    registry: { name: 'registry-index', partitionKey: 'registryKey', sortKey: 'pk', projection: 'job' },
     /** Portfolio + class, for portfolio listings. `PF#<portfolio>`, `<class>#<subjectId>`. */
-    portfolio: { name: 'portfolio-index', partitionKey: 'portfolioKey', sortKey: 'portfolioSort' },
+    portfolio: { name: 'portfolio-index', partitionKey: 'portfolioKey', sortKey: 'portfolioSort', projection: 'keys' },
+    /** Sparse: subjects whose outbox holds unpublished alerts, oldest first, for the sweeper. */
+    outbox: { name: 'outbox-index', partitionKey: 'outboxPending', sortKey: 'outboxSince', projection: 'keys' },
   },
+  /** Non-key attributes projected into `projection: 'job'` indexes. */
+  jobAttributes: ['subjectId', 'kind', 'country', 'registryId', 'personToken', 'sealedNationalId', 'version', 'hash'],
 } as const;
 
 /** Shards per tier in the sparse index: spreads a million subjects over partitions. */
