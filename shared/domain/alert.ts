@@ -70,7 +70,6 @@ export const AlertV1 = z
     }),
   })
   .meta({
-    id: 'AlertV1',
     title: 'credmon alert v1',
     description: 'One detected event of one monitored subject, published on the credmon alerts topic.',
   });
