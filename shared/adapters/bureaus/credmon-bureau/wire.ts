@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 
-const Date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Amount = z.object({ amount: z.number(), currency: z.string().length(3) });
 
 export const BureauPaymentRemark = z.object({
@@ -19,15 +19,15 @@ export const BureauPaymentRemark = z.object({
   /** e.g. `unpaid-invoice`, `court-judgment`, `distraint`, `bankruptcy-petition`; unknown kinds are kept. */
   type: z.string(),
   amount: Amount.nullable(),
-  registeredDate: Date,
-  settledDate: Date.nullable(),
+  registeredDate: IsoDay,
+  settledDate: IsoDay.nullable(),
 });
 
 export const BureauCollectionCase = z.object({
   id: z.string().min(1),
   amount: Amount.nullable(),
-  openedDate: Date,
-  closedDate: Date.nullable(),
+  openedDate: IsoDay,
+  closedDate: IsoDay.nullable(),
 });
 
 export const BureauDebtRegisterEntry = z.object({
@@ -35,7 +35,7 @@ export const BureauDebtRegisterEntry = z.object({
   /** e.g. `unsecured-loan`, `credit-card`, `tax`, `public-claim`. */
   type: z.string(),
   amount: Amount,
-  registeredDate: Date.nullable(),
+  registeredDate: IsoDay.nullable(),
 });
 
 export const BureauCredit = z.object({
@@ -59,7 +59,7 @@ export const BureauCompanyReport = z.object({
   kind: z.literal('company'),
   country: z.string().length(2),
   registryId: z.string(),
-  reportDate: Date,
+  reportDate: IsoDay,
   credit: BureauCredit,
 });
 export type BureauCompanyReport = z.infer<typeof BureauCompanyReport>;
@@ -68,13 +68,13 @@ export const BureauPersonReport = z.object({
   schema: z.literal('credmon.bureau/v1'),
   kind: z.literal('person'),
   country: z.string().length(2),
-  reportDate: Date,
+  reportDate: IsoDay,
   person: z.object({
     name: z.string().nullable(),
-    birthDate: Date.nullable(),
+    birthDate: IsoDay.nullable(),
     /** `active`, `emigrated`, `deceased`; anything else maps to `unknown` with a warning. */
     status: z.string(),
-    statusDate: Date.nullable(),
+    statusDate: IsoDay.nullable(),
     addressProtected: z.boolean(),
     address: BureauAddress.nullable(),
   }),

@@ -1,0 +1,344 @@
+/**
+ * Resilience around an {@link HttpTransport}: timeouts, retries with jittered exponential backoff,
+ * Retry-After, a circuit breaker and a token-bucket rate limit. One client per provider per process:
+ * every worker of the process shares its breaker and its rate limit, which is what the bureau sees.
+ *
+ * Classification happens here once, so adapters only see answers they can act on:
+ * - 5xx, 429, timeouts and network errors are retried, then become {@link TransientError} (the queue
+ *   retries the job later); an open breaker fails fast with {@link CircuitOpenError}.
+ * - a 2xx whose body is not JSON is a {@link MalformedPayloadError}.
+ * - everything else (404, 410, other 4xx, and answers the adapter declares final) is returned.
+ *
+ * Messages name the provider and the URL path only: never headers (API keys), query strings or
+ * request bodies (a person lookup carries a national id).
+ */
+import {
+  CircuitOpenError,
+  ConfigError,
+  InputError,
+  MalformedPayloadError,
+  TransientError,
+} from '#shared/errors.ts';
+import type { HttpResponse, HttpTransport } from './transport.ts';
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface ResilientClientOptions {
+  /** Names the provider in errors and owns the breaker, e.g. `brreg`. */
+  readonly provider: string;
+  readonly timeoutMs: number;
+  /** Attempts per call, including the first. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  /** Cap of one backoff delay; a Retry-After longer than this is handed to the queue instead. */
+  readonly maxDelayMs: number;
+  readonly rateLimitPerSecond: number;
+  /** Requests allowed back to back before the rate applies; defaults to `rateLimitPerSecond`. */
+  readonly burst?: number;
+  readonly breaker: { readonly failureThreshold: number; readonly resetAfterMs: number };
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface JsonResponse {
+  readonly status: number;
+  /** Parsed JSON; for a non-2xx answer whose body is not JSON, the raw text. */
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface RequestOptions {
+  /**
+   * Declares an answer final although its status would be retried, e.g. Regnskapsregisteret's
+   * permanent 500 for bank accounts. Returned to the caller as is, and not counted as a failure.
+   */
+  readonly isFinal?: (status: number, body: string) => boolean;
+}
+
+export interface ResilientClient {
+  getJson(
+    url: string,
+    headers?: Readonly<Record<string, string>>,
+    options?: RequestOptions,
+  ): Promise<JsonResponse>;
+  postJson(
+    url: string,
+    body: unknown,
+    headers?: Readonly<Record<string, string>>,
+    options?: RequestOptions,
+  ): Promise<JsonResponse>;
+  breakerState(): BreakerState;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wraps a transport with timeouts, retries, a circuit breaker and a shared rate limit.
+ *
+ * @example
+ * const client = createResilientClient(fetchTransport, {
+ *   provider: 'brreg', timeoutMs: 5000, maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 5000,
+ *   rateLimitPerSecond: 10, breaker: { failureThreshold: 5, resetAfterMs: 30_000 },
+ * });
+ * const { status, body } = await client.getJson('https://data.brreg.no/enhetsregisteret/api/enheter/923609016');
+ */
+export function createResilientClient(
+  transport: HttpTransport,
+  options: ResilientClientOptions,
+): ResilientClient {
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const { provider } = options;
+  const limiter = tokenBucket(
+    options.rateLimitPerSecond,
+    options.burst ?? options.rateLimitPerSecond,
+    now,
+    sleep,
+  );
+
+  let consecutiveFailures = 0;
+  let openedAt: number | null = null;
+  let trialInFlight = false;
+
+  const breakerState = (): BreakerState => {
+    if (openedAt === null) return 'closed';
+    return now() - openedAt >= options.breaker.resetAfterMs ? 'half-open' : 'open';
+  };
+
+  /** Admits one attempt or fails fast; in half-open, only a single trial request goes through. */
+  const admit = (path: string): { trial: boolean } => {
+    const state = breakerState();
+    if (state === 'closed') return { trial: false };
+    if (state === 'half-open' && !trialInFlight) {
+      trialInFlight = true;
+      return { trial: true };
+    }
+    const retryAfterMs =
+      openedAt === null ? undefined : Math.max(0, openedAt + options.breaker.resetAfterMs - now());
+    throw new CircuitOpenError(`${provider}: circuit open, ${path} not requested`, { retryAfterMs });
+  };
+
+  const recordSuccess = (): void => {
+    consecutiveFailures = 0;
+    openedAt = null;
+  };
+
+  const recordFailure = (trial: boolean): void => {
+    consecutiveFailures += 1;
+    if (trial || consecutiveFailures >= options.breaker.failureThreshold) openedAt = now();
+  };
+
+  const backoff = (attempt: number): number => {
+    const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    // Equal jitter: spreads retries of many workers while keeping a floor under the delay.
+    return Math.round(cap / 2 + (random() * cap) / 2);
+  };
+
+  const request = async (
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    headers: Readonly<Record<string, string>>,
+    requestOptions: RequestOptions | undefined,
+  ): Promise<JsonResponse> => {
+    const path = pathOf(url);
+    let lastProblem = 'no attempt made';
+    let lastRetryAfter: number | undefined;
+
+    for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
+      const { trial } = admit(path);
+      let response: HttpResponse;
+      try {
+        await limiter();
+        response = await withTimeout(
+          transport({
+            method,
+            url,
+            headers: { accept: 'application/json', ...headers },
+            body,
+            timeoutMs: options.timeoutMs,
+          }),
+          options.timeoutMs,
+        );
+      } catch (error) {
+        if (trial) trialInFlight = false;
+        recordFailure(trial);
+        lastProblem = isTimeout(error) ? `timed out after ${options.timeoutMs} ms` : 'network error';
+        lastRetryAfter = undefined;
+        if (attempt < options.maxAttempts) await sleep(backoff(attempt));
+        continue;
+      }
+      if (trial) trialInFlight = false;
+
+      const { status } = response;
+      if (requestOptions?.isFinal?.(status, response.body)) {
+        recordSuccess();
+        return { status, headers: response.headers, body: parseLenient(response.body) };
+      }
+      if (status >= 200 && status < 300) {
+        recordSuccess();
+        return { status, headers: response.headers, body: parseJsonBody(response.body, provider, path) };
+      }
+      if (status === 429 || status >= 500) {
+        // A 429 means the bureau is healthy but we are too fast: it does not count against the breaker.
+        if (status >= 500) recordFailure(trial);
+        lastProblem = `HTTP ${status}`;
+        const retryAfter =
+          status === 429 ? parseRetryAfter(response.headers['retry-after'], now()) : undefined;
+        lastRetryAfter = retryAfter;
+        if (retryAfter !== undefined && retryAfter > options.maxDelayMs) {
+          // Sleeping this long would hold the worker: let the queue redeliver after the server's delay.
+          throw new TransientError(`${provider}: ${method} ${path} rate limited (HTTP 429)`, {
+            retryAfterMs: retryAfter,
+          });
+        }
+        if (attempt < options.maxAttempts) await sleep(retryAfter ?? backoff(attempt));
+        continue;
+      }
+      recordSuccess();
+      return { status, headers: response.headers, body: parseLenient(response.body) };
+    }
+    throw new TransientError(
+      `${provider}: ${method} ${path} failed after ${options.maxAttempts} attempts (${lastProblem})`,
+      {
+        retryAfterMs: lastRetryAfter,
+      },
+    );
+  };
+
+  return {
+    getJson: (url, headers = {}, requestOptions) => request('GET', url, undefined, headers, requestOptions),
+    postJson: (url, body, headers = {}, requestOptions) =>
+      request(
+        'POST',
+        url,
+        JSON.stringify(body),
+        { 'content-type': 'application/json', ...headers },
+        requestOptions,
+      ),
+    breakerState,
+  };
+}
+
+/**
+ * The error for an answer an adapter did not expect: credentials rejected ⇒ {@link ConfigError},
+ * other client errors ⇒ {@link InputError}; both dead-letter because a retry cannot help.
+ *
+ * @example
+ * if (response.status !== 200) throw unexpectedStatus('brreg', '/enhetsregisteret/api/enheter/1', response.status);
+ */
+export function unexpectedStatus(provider: string, path: string, status: number): Error {
+  if (status === 401 || status === 403)
+    return new ConfigError(`${provider}: credentials rejected (HTTP ${status}) for ${path}`);
+  return new InputError(`${provider}: unexpected HTTP ${status} for ${path}`);
+}
+
+/**
+ * The URL's path without query string or fragment: what errors may name.
+ *
+ * @example
+ * pathOf('https://x.test/a/b?key=1'); // '/a/b'
+ */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split(/[?#]/)[0] ?? url;
+  }
+}
+
+/**
+ * Retry-After in milliseconds, from delta-seconds or an HTTP date; undefined when absent or invalid.
+ *
+ * @example
+ * parseRetryAfter('3', Date.now()); // 3000
+ */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+function parseJsonBody(text: string, provider: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new MalformedPayloadError(
+      `${provider}: response for ${path} is not JSON`,
+      { provider, path, issues: ['(body): not valid JSON'] },
+      { cause: error },
+    );
+  }
+}
+
+function parseLenient(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+class RequestTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+/** A transport that ignores its timeout (a test double, a hung socket) must not hold the worker. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeout(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A token bucket whose takers queue in arrival order, so concurrent callers of one client are spaced
+ * by the rate rather than racing for the same token.
+ */
+function tokenBucket(
+  perSecond: number,
+  burst: number,
+  now: () => number,
+  sleep: (ms: number) => Promise<void>,
+): () => Promise<void> {
+  const capacity = Math.max(1, burst);
+  const perMs = perSecond / 1000;
+  let tokens = capacity;
+  let refilledAt = now();
+  let queue: Promise<void> = Promise.resolve();
+
+  const refill = (): void => {
+    const t = now();
+    tokens = Math.min(capacity, tokens + (t - refilledAt) * perMs);
+    refilledAt = t;
+  };
+
+  const take = async (): Promise<void> => {
+    if (perSecond <= 0) return;
+    refill();
+    while (tokens < 1) {
+      await sleep(Math.ceil((1 - tokens) / perMs));
+      refill();
+    }
+    tokens -= 1;
+  };
+
+  return () => {
+    const turn = queue.then(take);
+    queue = turn.catch(() => undefined);
+    return turn;
+  };
+}

@@ -1,0 +1,303 @@
+import {
+  createResilientClient,
+  parseRetryAfter,
+  type ResilientClientOptions,
+} from '#shared/adapters/bureaus/http.ts';
+import type { HttpRequest } from '#shared/adapters/bureaus/transport.ts';
+import { CircuitOpenError, MalformedPayloadError, TransientError } from '#shared/errors.ts';
+import { fakeTransport, ok } from './support.ts';
+
+const URL_ = 'https://bureau.test/company/00002065?key=secret-in-query';
+
+/** A clock that only moves when the client sleeps. */
+function fakeClock() {
+  const clock = { t: 0, sleeps: [] as number[] };
+  return {
+    clock,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.sleeps.push(ms);
+      clock.t += ms;
+    },
+  };
+}
+
+function options(overrides: Partial<ResilientClientOptions> = {}) {
+  const { clock, now, sleep } = fakeClock();
+  const base: ResilientClientOptions = {
+    provider: 'test-bureau',
+    timeoutMs: 1000,
+    maxAttempts: 3,
+    baseDelayMs: 100,
+    maxDelayMs: 5000,
+    rateLimitPerSecond: 1000,
+    breaker: { failureThreshold: 10, resetAfterMs: 30_000 },
+    sleep,
+    now,
+    random: () => 0,
+    ...overrides,
+  };
+  return { clock, options: base };
+}
+
+const unavailable = ok('{"error":"busy"}', 503);
+
+describe('createResilientClient', () => {
+  it('retries 5xx with exponential backoff and returns the first success', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: [unavailable, unavailable, ok('{"a":1}')] });
+    const { clock, options: o } = options();
+    const client = createResilientClient(transport, o);
+    // Act
+    const response = await client.getJson(URL_);
+    // Assess
+    expect(response).toMatchObject({ status: 200, body: { a: 1 } });
+    expect(transport.requests).toHaveLength(3);
+    expect(clock.sleeps).toEqual([50, 100]);
+  });
+
+  it('jitters the backoff between half and all of the exponential cap', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: [unavailable, ok('{}')] });
+    const { clock, options: o } = options({ random: () => 0.999 });
+    // Act
+    await createResilientClient(transport, o).getJson(URL_);
+    // Assess
+    expect(clock.sleeps).toEqual([100]);
+  });
+
+  it('retries network errors', async () => {
+    // Prepare
+    let calls = 0;
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: () => {
+        calls += 1;
+        if (calls === 1) throw new TypeError('fetch failed');
+        return ok('[]');
+      },
+    });
+    const { options: o } = options();
+    // Act
+    const response = await createResilientClient(transport, o).getJson(URL_);
+    // Assess
+    expect(response.body).toEqual([]);
+    expect(calls).toBe(2);
+  });
+
+  it('honours Retry-After in seconds on 429 without counting it against the breaker', async () => {
+    // Prepare
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: [ok('{}', 429, { 'retry-after': '2' }), ok('{"ok":true}')],
+    });
+    const { clock, options: o } = options({ breaker: { failureThreshold: 1, resetAfterMs: 1000 } });
+    const client = createResilientClient(transport, o);
+    // Act
+    const response = await client.getJson(URL_);
+    // Assess
+    expect(response.body).toEqual({ ok: true });
+    expect(clock.sleeps).toEqual([2000]);
+    expect(client.breakerState()).toBe('closed');
+  });
+
+  it('honours Retry-After as an HTTP date', () => {
+    // Prepare
+    const now = Date.parse('2026-10-05T10:00:00Z');
+    // Act
+    const ms = parseRetryAfter('Mon, 05 Oct 2026 10:00:03 GMT', now);
+    // Assess
+    expect(ms).toBe(3000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+
+  it('hands a Retry-After longer than the maximum delay to the queue', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: ok('{}', 429, { 'retry-after': '60' }) });
+    const { clock, options: o } = options();
+    // Act
+    const error = await createResilientClient(transport, o)
+      .getJson(URL_)
+      .catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).retryAfterMs).toBe(60_000);
+    expect(transport.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('gives up after maxAttempts with a TransientError naming the path only', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: unavailable });
+    const { options: o } = options();
+    // Act
+    const error = await createResilientClient(transport, o)
+      .getJson(URL_, { authorization: 'Basic c2VjcmV0LWtleTo=' })
+      .catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toBe(
+      'test-bureau: GET /company/00002065 failed after 3 attempts (HTTP 503)',
+    );
+    expect((error as Error).message).not.toMatch(/secret|Basic/);
+    expect(transport.requests).toHaveLength(3);
+  });
+
+  it('times out a hung request and retries it', async () => {
+    // Prepare
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: [() => new Promise(() => undefined), ok('{"late":false}')],
+    });
+    const { options: o } = options({ timeoutMs: 5 });
+    // Act
+    const response = await createResilientClient(transport, o).getJson(URL_);
+    // Assess
+    expect(response.body).toEqual({ late: false });
+    expect(transport.requests[0]?.timeoutMs).toBe(5);
+  });
+
+  it('returns 404 and 410 to the caller without retrying', async () => {
+    // Prepare
+    const transport = fakeTransport({
+      'GET https://bureau.test/a': ok('{"status":404}', 404),
+      'GET https://bureau.test/b': ok('{"organisasjonsnummer":"936127088"}', 410),
+    });
+    const { options: o } = options();
+    const client = createResilientClient(transport, o);
+    // Act
+    const [a, b] = [
+      await client.getJson('https://bureau.test/a'),
+      await client.getJson('https://bureau.test/b'),
+    ];
+    // Assess
+    expect(a.status).toBe(404);
+    expect(b).toMatchObject({ status: 410, body: { organisasjonsnummer: '936127088' } });
+    expect(transport.requests).toHaveLength(2);
+  });
+
+  it('returns an answer the caller declares final instead of retrying it', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: ok('{"message":"permanent"}', 500) });
+    const { options: o } = options();
+    // Act
+    const response = await createResilientClient(transport, o).getJson(
+      URL_,
+      {},
+      { isFinal: (s) => s === 500 },
+    );
+    // Assess
+    expect(response).toMatchObject({ status: 500, body: { message: 'permanent' } });
+    expect(transport.requests).toHaveLength(1);
+  });
+
+  it('rejects a 2xx body that is not JSON as malformed', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: ok('<html>maintenance</html>') });
+    const { options: o } = options();
+    // Act
+    const error = await createResilientClient(transport, o)
+      .getJson(URL_)
+      .catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(MalformedPayloadError);
+    expect((error as MalformedPayloadError).details).toEqual({
+      provider: 'test-bureau',
+      path: '/company/00002065',
+      issues: ['(body): not valid JSON'],
+    });
+  });
+
+  it('posts JSON with a content type', async () => {
+    // Prepare
+    const transport = fakeTransport({ 'POST https://bureau.test/lookup': ok('{}') });
+    const { options: o } = options();
+    // Act
+    await createResilientClient(transport, o).postJson('https://bureau.test/lookup', { country: 'NO' });
+    // Assess
+    expect(transport.requests[0]).toMatchObject({
+      method: 'POST',
+      body: '{"country":"NO"}',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+    });
+  });
+
+  it('opens the breaker after consecutive failures, fails fast, then half-opens and closes', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: [unavailable, unavailable, ok('{"back":true}')] });
+    const { clock, options: o } = options({
+      maxAttempts: 1,
+      breaker: { failureThreshold: 2, resetAfterMs: 30_000 },
+    });
+    const client = createResilientClient(transport, o);
+    await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
+    await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
+    // Act
+    const failedFast = await client.getJson(URL_).catch((e: unknown) => e);
+    const whileOpen = client.breakerState();
+    clock.t += 30_000;
+    const afterReset = client.breakerState();
+    const trial = await client.getJson(URL_);
+    // Assess
+    expect(failedFast).toBeInstanceOf(CircuitOpenError);
+    expect((failedFast as CircuitOpenError).retryAfterMs).toBe(30_000);
+    expect(whileOpen).toBe('open');
+    expect(afterReset).toBe('half-open');
+    expect(trial.body).toEqual({ back: true });
+    expect(client.breakerState()).toBe('closed');
+    expect(transport.requests).toHaveLength(3);
+  });
+
+  it('reopens the breaker when the half-open trial fails', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: unavailable });
+    const { clock, options: o } = options({
+      maxAttempts: 1,
+      breaker: { failureThreshold: 1, resetAfterMs: 1000 },
+    });
+    const client = createResilientClient(transport, o);
+    await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
+    clock.t += 1000;
+    // Act
+    await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
+    // Assess
+    expect(client.breakerState()).toBe('open');
+    await expect(client.getJson(URL_)).rejects.toBeInstanceOf(CircuitOpenError);
+  });
+
+  it('spaces concurrent callers by the shared rate limit', async () => {
+    // Prepare
+    const { clock, options: o } = options({ rateLimitPerSecond: 2, burst: 1 });
+    const sentAt: number[] = [];
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: () => {
+        sentAt.push(clock.t);
+        return ok('{}');
+      },
+    });
+    const client = createResilientClient(transport, o);
+    // Act
+    await Promise.all([
+      client.getJson(URL_),
+      client.getJson(URL_),
+      client.getJson(URL_),
+      client.getJson(URL_),
+    ]);
+    // Assess
+    expect(sentAt).toEqual([0, 500, 1000, 1500]);
+  });
+
+  it('lets a burst through before the rate applies', async () => {
+    // Prepare
+    const { clock, options: o } = options({ rateLimitPerSecond: 2 });
+    const sentAt: number[] = [];
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: () => {
+        sentAt.push(clock.t);
+        return ok('{}');
+      },
+    });
+    const client = createResilientClient(transport, o);
+    // Act
+    await Promise.all([client.getJson(URL_), client.getJson(URL_), client.getJson(URL_)]);
+    // Assess
+    expect(sentAt).toEqual([0, 0, 500]);
+  });
+});
