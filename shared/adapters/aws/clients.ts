@@ -17,6 +17,8 @@ export interface AwsEndpoints {
 
 export interface AwsClients {
   readonly dynamodb: DynamoDBDocumentClient;
+  /** The plain client, for table administration (the local bootstrap). */
+  readonly dynamodbRaw: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
   readonly eventbridge: EventBridgeClient;
@@ -59,5 +61,5 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const dynamodb = DynamoDBDocumentClient.from(rawDynamo, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { dynamodb, sqs, sns, eventbridge };
+  return { dynamodb, dynamodbRaw: rawDynamo, sqs, sns, eventbridge };
 }

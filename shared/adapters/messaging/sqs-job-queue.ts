@@ -1,0 +1,40 @@
+/** Monitor jobs and fan-out continuations on SQS, sent in batches of ten. */
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import { TransientError } from '#shared/errors.ts';
+import type { FanOutRequest, JobQueue, MonitorJob } from '#shared/use-cases/ports.ts';
+
+const SQS_BATCH = 10;
+
+export class SqsJobQueue implements JobQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queues: { readonly monitorQueueUrl: string; readonly fanOutQueueUrl: string },
+  ) {}
+
+  sendMonitorJobs(jobs: readonly MonitorJob[]): Promise<void> {
+    return sendAll(this.sqs, this.queues.monitorQueueUrl, jobs);
+  }
+
+  sendFanOut(requests: readonly FanOutRequest[]): Promise<void> {
+    return sendAll(this.sqs, this.queues.fanOutQueueUrl, requests);
+  }
+}
+
+/** Sends every body, retrying the entries SQS reports as failed; throws only if some never go. */
+export async function sendAll(sqs: SQSClient, queueUrl: string, bodies: readonly unknown[]): Promise<void> {
+  for (let start = 0; start < bodies.length; start += SQS_BATCH) {
+    let entries: SendMessageBatchRequestEntry[] = bodies
+      .slice(start, start + SQS_BATCH)
+      .map((body, index) => ({ Id: String(index), MessageBody: JSON.stringify(body) }));
+    for (let attempt = 1; entries.length > 0; attempt++) {
+      const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      const failed = new Set((result.Failed ?? []).map((failure) => failure.Id));
+      entries = entries.filter((entry) => failed.has(entry.Id));
+      if (entries.length > 0 && attempt >= 3) {
+        throw new TransientError(`SQS refused ${entries.length} message(s) to ${queueName(queueUrl)}`);
+      }
+    }
+  }
+}
+
+const queueName = (url: string) => url.slice(url.lastIndexOf('/') + 1);

@@ -1,0 +1,359 @@
+/**
+ * The subject store on one DynamoDB table (see shared/catalogue.ts and DESIGN.md's key schema).
+ * Atomicity comes from one conditional write on the subject's state item, which also carries the
+ * pending alerts (the outbox); history items are idempotent puts keyed by version.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { TABLE, TIER_SHARDS } from '#shared/catalogue.ts';
+import type { AlertV1 } from '#shared/domain/alert.ts';
+import type { PaymentExperience } from '#shared/domain/risk/paydex.ts';
+import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
+import type {
+  CheckCommit,
+  JobSubject,
+  SubjectState,
+  SubjectStore,
+  TierPage,
+} from '#shared/use-cases/ports.ts';
+
+export interface DynamoSubjectStoreOptions {
+  readonly tableName: string;
+  /** How long history items live. @default 730 */
+  readonly historyRetentionDays?: number;
+  /** Clock, for TTL filtering. @default Date.now */
+  readonly now?: () => number;
+}
+
+const STATE = 'STATE';
+const subjectKey = (id: string) => `SUBJECT#${id}`;
+const versionKey = (version: number) => `V#${String(version).padStart(10, '0')}`;
+
+/**
+ * The shard of a subject in the tier index: stable, spread evenly (FNV-1a).
+ *
+ * @example
+ * tierShardOf('acme-as'); // 0..15
+ */
+export function tierShardOf(subjectId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < subjectId.length; i++) {
+    hash ^= subjectId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % TIER_SHARDS;
+}
+
+export const tierShardKey = (tier: Tier, shard: number) => `TIER#${tier}#${String(shard).padStart(2, '0')}`;
+const registryKey = (country: string, registryId: string) => `REG#${country}#${registryId}`;
+
+export class DynamoSubjectStore implements SubjectStore {
+  private readonly table: string;
+  private readonly retentionSeconds: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    options: DynamoSubjectStoreOptions,
+  ) {
+    this.table = options.tableName;
+    this.retentionSeconds = (options.historyRetentionDays ?? 730) * 86_400;
+    this.now = options.now ?? Date.now;
+  }
+
+  async enrol(subject: MonitoredSubject, sealedNationalId: string | null) {
+    const existing = await this.get(subject.id);
+    if (existing?.monitored && sameEnrolment(existing.subject, subject)) return 'unchanged' as const;
+    const effectiveTier = existing ? stricterTier(existing.effectiveTier, subject.tier) : subject.tier;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: subjectKey(subject.id), sk: STATE },
+        UpdateExpression:
+          'SET entity = :entity, subjectId = :id, kind = :kind, country = :country, registryId = :registryId, ' +
+          'personToken = :personToken, sealedNationalId = :sealed, subject = :subject, monitored = :true, ' +
+          'effectiveTier = :tier, tierShard = :tierShard, portfolioKey = :portfolioKey, ' +
+          'portfolioSort = if_not_exists(portfolioSort, :portfolioSort), ' +
+          'version = if_not_exists(version, :zero), enrolledAt = if_not_exists(enrolledAt, :now)' +
+          (subject.registryId ? ', registryKey = :registryKey' : ''),
+        ExpressionAttributeValues: {
+          ':entity': 'subject',
+          ':id': subject.id,
+          ':kind': subject.kind,
+          ':country': subject.country,
+          ':registryId': subject.registryId,
+          ':personToken': subject.personToken,
+          ':sealed': sealedNationalId,
+          ':subject': subject,
+          ':true': true,
+          ':tier': effectiveTier,
+          ':tierShard': tierShardKey(effectiveTier, tierShardOf(subject.id)),
+          ':portfolioKey': `PF#${subject.portfolioId}`,
+          ':portfolioSort': `-#${subject.id}`,
+          ':zero': 0,
+          ':now': new Date(this.now()).toISOString(),
+          ...(subject.registryId ? { ':registryKey': registryKey(subject.country, subject.registryId) } : {}),
+        },
+      }),
+    );
+    return existing ? ('updated' as const) : ('created' as const);
+  }
+
+  async get(subjectId: string): Promise<SubjectState | null> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: subjectKey(subjectId), sk: STATE }, ConsistentRead: true }),
+    );
+    if (!Item) return null;
+    return {
+      subject: Item.subject,
+      sealedNationalId: Item.sealedNationalId ?? null,
+      monitored: Item.monitored === true,
+      version: Item.version ?? 0,
+      hash: Item.hash ?? null,
+      snapshot: Item.snapshot ?? null,
+      risk: Item.risk ?? null,
+      actions: Item.actions ?? [],
+      effectiveTier: Item.effectiveTier ?? Item.subject.tier,
+      paymentExperience: Item.paymentExperience ?? null,
+      outbox: (Item.outbox ?? []) as AlertV1[],
+      outboxSince: Item.outboxSince ?? null,
+      lastCheckedAt: Item.lastCheckedAt ?? null,
+    };
+  }
+
+  async commitCheck(commit: CheckCommit): Promise<boolean> {
+    const hasOutbox = commit.outbox.length > 0;
+    const riskClass = commit.risk.class;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: subjectKey(commit.subjectId), sk: STATE },
+          ConditionExpression: 'version = :expected AND monitored = :true',
+          UpdateExpression:
+            'SET version = :next, #hash = :hash, snapshot = :snapshot, risk = :risk, riskClass = :class, ' +
+            'pd = :pd, actions = :actions, effectiveTier = :tier, tierShard = :tierShard, ' +
+            'portfolioSort = :portfolioSort, lastCheckedAt = :checkedAt, lastChangedAt = :checkedAt, ' +
+            'outbox = :outbox' +
+            (hasOutbox ? ', outboxSince = :checkedAt, outboxPending = :pending' : ' REMOVE outboxSince, outboxPending'),
+          ExpressionAttributeNames: { '#hash': 'hash' },
+          ExpressionAttributeValues: {
+            ':expected': commit.expectedVersion,
+            ':true': true,
+            ':next': commit.expectedVersion + 1,
+            ':hash': commit.hash,
+            ':snapshot': commit.snapshot,
+            ':risk': commit.risk,
+            ':class': riskClass,
+            ':pd': commit.risk.pd,
+            ':actions': commit.actions,
+            ':tier': commit.effectiveTier,
+            ':tierShard': tierShardKey(commit.effectiveTier, tierShardOf(commit.subjectId)),
+            ':portfolioSort': `${riskClass}#${commit.subjectId}`,
+            ':checkedAt': commit.checkedAt,
+            ':outbox': commit.outbox,
+            ...(hasOutbox ? { ':pending': 'PENDING' } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async appendHistory(commit: CheckCommit, version: number): Promise<void> {
+    const expiresAt = Math.floor(this.now() / 1000) + this.retentionSeconds;
+    const pk = subjectKey(commit.subjectId);
+    const puts = [
+      {
+        pk,
+        sk: versionKey(version),
+        entity: 'snapshot',
+        subjectId: commit.subjectId,
+        version,
+        hash: commit.hash,
+        snapshot: commit.snapshot,
+        changes: commit.changes,
+        risk: commit.risk,
+        riskClass: commit.risk.class,
+        actions: commit.actions,
+        checkedAt: commit.checkedAt,
+        expiresAt,
+      },
+      ...commit.outbox.map((alert) => ({
+        pk,
+        sk: `ALERT#${alert.detectedAt}#${alert.alertId}`,
+        entity: 'alert',
+        subjectId: commit.subjectId,
+        version,
+        alertId: alert.alertId,
+        type: alert.type,
+        severity: alert.severity,
+        riskClass: alert.risk.class,
+        previousRiskClass: alert.risk.previousClass,
+        portfolioId: alert.subject.portfolioId,
+        detectedAt: alert.detectedAt,
+        alert,
+        expiresAt,
+      })),
+    ];
+    await Promise.all(puts.map((item) => this.putOnce(item)));
+  }
+
+  /** History is append-only: a retry that finds the item there already is a success. */
+  private async putOnce(item: Record<string, unknown>): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async clearOutbox(subjectId: string, version: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: subjectKey(subjectId), sk: STATE },
+          ConditionExpression: 'version = :version',
+          UpdateExpression: 'SET outbox = :empty REMOVE outboxSince, outboxPending',
+          ExpressionAttributeValues: { ':version': version, ':empty': [] },
+        }),
+      );
+    } catch (error) {
+      // A newer version owns the outbox now; its writer publishes and clears it.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async pageTier(tier: Tier, shard: number, cursor: string | null, limit: number): Promise<TierPage> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: TABLE.indexes.tier.name,
+        KeyConditionExpression: 'tierShard = :shard',
+        ExpressionAttributeValues: { ':shard': tierShardKey(tier, shard) },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
+      }),
+    );
+    return {
+      subjects: (result.Items ?? []).map(toJobSubject),
+      cursor: result.LastEvaluatedKey
+        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey), 'utf8').toString('base64url')
+        : null,
+    };
+  }
+
+  async findByRegistry(country: string, registryId: string): Promise<JobSubject | null> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: TABLE.indexes.registry.name,
+        KeyConditionExpression: 'registryKey = :key',
+        ExpressionAttributeValues: { ':key': registryKey(country, registryId) },
+        Limit: 1,
+      }),
+    );
+    const item = result.Items?.[0];
+    return item ? toJobSubject(item) : null;
+  }
+
+  async pendingOutboxes(olderThan: string, limit: number): Promise<string[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: TABLE.indexes.outbox.name,
+        KeyConditionExpression: 'outboxPending = :pending AND outboxSince < :olderThan',
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':olderThan': olderThan },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map((item) => String(item.pk).slice('SUBJECT#'.length));
+  }
+
+  async setPaymentExperience(subjectId: string, experience: PaymentExperience): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: subjectKey(subjectId), sk: STATE },
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET paymentExperience = :experience',
+          ExpressionAttributeValues: { ':experience': experience },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async remove(subjectId: string): Promise<boolean> {
+    const state = await this.get(subjectId);
+    if (!state) return false;
+    const erase = state.subject.kind === 'individual';
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: subjectKey(subjectId), sk: STATE },
+        UpdateExpression:
+          'SET monitored = :false, removedAt = :now REMOVE tierShard, registryKey, outboxPending' +
+          (erase ? ', sealedNationalId, snapshot, personToken, subject.personToken' : ''),
+        ExpressionAttributeValues: { ':false': false, ':now': new Date(this.now()).toISOString() },
+      }),
+    );
+    return true;
+  }
+
+  /** A subject's history (snapshots and alerts), newest first, without expired items. */
+  async history(subjectId: string, limit = 100): Promise<Record<string, unknown>[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk < :state',
+        ExpressionAttributeValues: { ':pk': subjectKey(subjectId), ':state': STATE },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const nowSeconds = Math.floor(this.now() / 1000);
+    // Emulators never delete TTL-expired items, and DynamoDB deletes them late: filter in code.
+    return (result.Items ?? []).filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds);
+  }
+}
+
+function toJobSubject(item: Record<string, unknown>): JobSubject {
+  return {
+    id: String(item.subjectId),
+    kind: item.kind as JobSubject['kind'],
+    country: String(item.country),
+    registryId: (item.registryId as string | null | undefined) ?? null,
+    personToken: (item.personToken as string | null | undefined) ?? null,
+    sealedNationalId: (item.sealedNationalId as string | null | undefined) ?? null,
+    version: Number(item.version ?? 0),
+    hash: (item.hash as string | null | undefined) ?? null,
+  };
+}
+
+function sameEnrolment(a: MonitoredSubject, b: MonitoredSubject): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const TIER_ORDER: readonly Tier[] = ['feed', 'daily', 'weekly', 'monthly'];
+
+/** The more frequent of two tiers. */
+export function stricterTier(a: Tier, b: Tier): Tier {
+  return TIER_ORDER.indexOf(a) <= TIER_ORDER.indexOf(b) ? a : b;
+}

@@ -1,0 +1,219 @@
+/**
+ * The whole pipeline on one machine: the embedded AWS, the resources from the catalogue, and the
+ * same handlers that run in Lambda, fed by local event-source pollers.
+ */
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
+import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
+import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
+import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
+import { FUNCTIONS, type QueueKey } from '#shared/catalogue.ts';
+import { type Composition, compose } from '#shared/composition.ts';
+import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
+import type { Tier } from '#shared/domain/subject.ts';
+import { createObservability } from '#shared/observability.ts';
+import type { FanOutRequest } from '#shared/use-cases/ports.ts';
+import { createFanOutHandler } from '../../functions/fan-out/create-handler.ts';
+import { createMonitorHandler } from '../../functions/monitor/create-handler.ts';
+import { bootstrapResources, LOCAL_PREFIX, type LocalResources } from './bootstrap.ts';
+import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws.ts';
+import { type Poller, startPoller } from './poller.ts';
+
+/** Secrets of a local run: fixed, since local data is not personal data of real people. */
+export const LOCAL_TOKEN_KEY = 'credmon-local-token-key';
+export const LOCAL_SEAL_KEY = 'credmon-local-seal-key';
+
+export interface LocalPipelineOptions {
+  readonly bureaus: BureauConfigInput;
+  /** The (simulated) clock of the run. */
+  readonly now: () => Date;
+  readonly dataDir?: string;
+  readonly transport?: HttpTransport;
+  readonly instrument?: AwsClientOptions['instrument'];
+  readonly afterCommit?: (subjectId: string) => void;
+  readonly metricsSink?: (line: string) => void;
+  readonly logSink?: (line: string) => void;
+  /** Seconds before a failed record is retried. @default 1 */
+  readonly retryDelaySeconds?: number;
+  /** Monitor concurrency (the bureaus' rate limit is the real ceiling). @default catalogue */
+  readonly monitorConcurrency?: number;
+  readonly onInvocationError?: (error: unknown) => void;
+}
+
+export interface LocalPipeline {
+  readonly aws: EmbeddedAws;
+  readonly resources: LocalResources;
+  readonly config: RuntimeConfig;
+  readonly composition: Composition;
+  /** Creates a queue subscribed to the alerts topic (raw delivery), optionally filtered. */
+  subscribe(name: string, filterPolicy?: object): Promise<string>;
+  /** Asks the fan-out for a tier run, as the schedule does. */
+  requestTier(tier: Tier, requestedBy?: string): Promise<void>;
+  /** Resolves when no job is queued or in flight anywhere in the pipeline. */
+  waitIdle(options?: { timeoutMs?: number }): Promise<void>;
+  queueDepths(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const aws = await startEmbeddedAws(options.dataDir ? { dataDir: options.dataDir } : {});
+  try {
+    return await assemble(aws, options);
+  } catch (error) {
+    await aws.stop();
+    throw error;
+  }
+}
+
+async function assemble(aws: EmbeddedAws, options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const bootstrapClients = createAwsClients({ region: aws.region, endpoints: aws.endpoints });
+  // Long enough that a slow invocation is never handed to a second worker; failures retry sooner.
+  const resources = await bootstrapResources(
+    { dynamodb: bootstrapClients.dynamodbRaw, sqs: bootstrapClients.sqs, sns: bootstrapClients.sns },
+    { visibilityTimeoutSeconds: { fanOut: 60, monitorJobs: 60 } },
+  );
+  const config = loadRuntimeConfig({
+    AWS_REGION: aws.region,
+    TABLE_NAME: resources.tableName,
+    MONITOR_QUEUE_URL: resources.queueUrls.monitorJobs,
+    MONITOR_DLQ_URL: resources.dlqUrls.monitorJobs,
+    FAN_OUT_QUEUE_URL: resources.queueUrls.fanOut,
+    ALERTS_TOPIC_ARN: resources.alertsTopicArn,
+    CREDMON_BUREAUS: JSON.stringify(options.bureaus),
+    CREDMON_TOKEN_KEY: LOCAL_TOKEN_KEY,
+    CREDMON_SEAL_KEY: LOCAL_SEAL_KEY,
+    AWS_ENDPOINT_URL_DYNAMODB: aws.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: aws.endpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: aws.endpoints.sns,
+  });
+  const composition = compose(config, {
+    now: options.now,
+    ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.instrument ? { instrument: options.instrument } : {}),
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+  });
+  const { sqs, sns } = composition.clients;
+  const observe = (serviceName: string) =>
+    createObservability({
+      serviceName,
+      logLevel: 'WARN',
+      ...(options.metricsSink ? { metricsSink: options.metricsSink } : {}),
+      logSink: options.logSink ?? (() => {}),
+    });
+
+  const monitorHandler = createMonitorHandler({
+    ...observe('credmon-monitor'),
+    monitor: composition.monitor,
+    deadLetter: (job, reasons) => deadLetterJob(sqs, config.monitorDlqUrl, job, reasons),
+  });
+  const fanOutHandler = createFanOutHandler({
+    ...observe('credmon-fan-out'),
+    fanOut: { store: composition.store, queue: composition.queue, now: options.now },
+    settings: { subjectsPerJob: config.subjectsPerJob },
+  });
+
+  const pollers: Poller[] = [
+    startPoller(sqs, {
+      name: FUNCTIONS.fanOut.name,
+      queueUrl: resources.queueUrls.fanOut,
+      queueArn: resources.queueArns.fanOut,
+      handler: fanOutHandler,
+      batchSize: FUNCTIONS.fanOut.source.batchSize,
+      maxBatchingWindowSeconds: FUNCTIONS.fanOut.source.maxBatchingWindowSeconds,
+      maxConcurrency: FUNCTIONS.fanOut.source.maxConcurrency,
+      timeoutSeconds: FUNCTIONS.fanOut.timeoutSeconds,
+      retryDelaySeconds: options.retryDelaySeconds ?? 1,
+      ...(options.onInvocationError ? { onInvocationError: options.onInvocationError } : {}),
+    }),
+    startPoller(sqs, {
+      name: FUNCTIONS.monitor.name,
+      queueUrl: resources.queueUrls.monitorJobs,
+      queueArn: resources.queueArns.monitorJobs,
+      handler: monitorHandler,
+      batchSize: FUNCTIONS.monitor.source.batchSize,
+      // Locally there is nothing to gain from waiting for fuller batches.
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: options.monitorConcurrency ?? FUNCTIONS.monitor.source.maxConcurrency,
+      timeoutSeconds: FUNCTIONS.monitor.timeoutSeconds,
+      retryDelaySeconds: options.retryDelaySeconds ?? 1,
+      ...(options.onInvocationError ? { onInvocationError: options.onInvocationError } : {}),
+    }),
+  ];
+
+  const queueDepths = async (): Promise<Record<string, number>> => {
+    const depths: Record<string, number> = {};
+    const all: [string, string][] = [
+      ...(Object.entries(resources.queueUrls) as [QueueKey, string][]),
+      ...(Object.entries(resources.dlqUrls) as [QueueKey, string][]).map(([key, url]): [string, string] => [
+        `${key}Dlq`,
+        url,
+      ]),
+    ];
+    for (const [key, url] of all) {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+          ],
+        }),
+      );
+      depths[key] =
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    }
+    return depths;
+  };
+
+  return {
+    aws,
+    resources,
+    config,
+    composition,
+    async subscribe(name, filterPolicy) {
+      const queueName = `${LOCAL_PREFIX}-${name}`;
+      const created = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+      const queueUrl = created.QueueUrl ?? '';
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+      );
+      await sns.send(
+        new SubscribeCommand({
+          TopicArn: resources.alertsTopicArn,
+          Protocol: 'sqs',
+          Endpoint: Attributes?.QueueArn ?? '',
+          Attributes: {
+            RawMessageDelivery: 'true',
+            ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' } : {}),
+          },
+        }),
+      );
+      return queueUrl;
+    },
+    async requestTier(tier, requestedBy = 'local') {
+      const request: FanOutRequest = { tier, requestedBy, requestedAt: options.now().toISOString() };
+      await sqs.send(new SendMessageCommand({ QueueUrl: resources.queueUrls.fanOut, MessageBody: JSON.stringify(request) }));
+    },
+    async waitIdle({ timeoutMs = 600_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      let quietChecks = 0;
+      while (quietChecks < 2) {
+        if (Date.now() > deadline) throw new Error(`the local pipeline did not drain within ${timeoutMs} ms`);
+        const depths = await queueDepths();
+        const busy =
+          (depths.fanOut ?? 0) + (depths.monitorJobs ?? 0) + pollers.reduce((sum, poller) => sum + poller.inFlight(), 0);
+        quietChecks = busy === 0 ? quietChecks + 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, busy === 0 ? 30 : 50));
+      }
+    },
+    queueDepths,
+    async stop() {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      await aws.stop();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Monitor one subject: fetch → canonical snapshot → hash-skip when unchanged → diff → risk →
+ * policy → one conditional state write carrying the alerts (outbox) → history → publish → clear.
+ *
+ * A crash anywhere loses nothing: before the state write nothing changed, so the retry redoes the
+ * check; after it, the retry finds the outbox pending and publishes the same alerts (same ids).
+ */
+import type { RecommendedAction } from '#shared/domain/actions.ts';
+import { type AlertV1, buildAlerts } from '#shared/domain/alert.ts';
+import { diffSnapshots } from '#shared/domain/diff.ts';
+import { detectEvents } from '#shared/domain/events.ts';
+import { snapshotHash } from '#shared/domain/hash.ts';
+import { applyPolicy, type CreditPolicy } from '#shared/domain/policy.ts';
+import { assessRisk } from '#shared/domain/risk/model.ts';
+import type { FetchedSnapshot } from '#shared/domain/snapshot.ts';
+import { VersionConflictError } from '#shared/errors.ts';
+import type { AlertPublisher, CheckCommit, JobSubject, SubjectState, SubjectStore } from './ports.ts';
+
+export type CheckOutcome =
+  /** The bureau data hashed the same as the job's: nothing read, nothing written. */
+  | { readonly kind: 'unchanged' }
+  /** A new version was committed and its alerts published. */
+  | { readonly kind: 'changed'; readonly version: number; readonly alerts: readonly AlertV1[] }
+  /** Nothing new, but alerts left pending by an earlier attempt were published. */
+  | { readonly kind: 'republished'; readonly alerts: readonly AlertV1[] }
+  /** The subject is no longer monitored. */
+  | { readonly kind: 'skipped' };
+
+export interface MonitorDependencies {
+  readonly store: SubjectStore;
+  readonly publisher: AlertPublisher;
+  /** Fetches and normalizes the subject from its bureaus (national id opened by the caller's adapter). */
+  fetchSnapshot(subject: JobSubject, state: () => Promise<SubjectState | null>): Promise<FetchedSnapshot>;
+  readonly policy: CreditPolicy;
+  now(): Date;
+  /** Failure injection for fault tests: called between the state write and the publish. */
+  readonly afterCommit?: (subjectId: string) => void;
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * Checks one subject of a monitor job.
+ *
+ * @example
+ * const outcome = await monitorSubject(job.subjects[0], deps);
+ * if (outcome.kind === 'changed') console.log(outcome.alerts.length);
+ */
+export async function monitorSubject(job: JobSubject, deps: MonitorDependencies): Promise<CheckOutcome> {
+  let cached: SubjectState | null | undefined;
+  const loadState = async () => {
+    if (cached === undefined) cached = await deps.store.get(job.id);
+    return cached;
+  };
+  const fetched = await deps.fetchSnapshot(job, loadState);
+  const hash = snapshotHash(fetched.snapshot);
+  if (job.hash !== null && hash === job.hash) return { kind: 'unchanged' };
+
+  for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    const state = attempt === 0 ? await loadState() : await deps.store.get(job.id);
+    if (!state?.monitored) return { kind: 'skipped' };
+
+    // Alerts an earlier attempt committed but did not publish go out first, with their own ids.
+    const pending = state.outbox.length > 0 ? [...state.outbox] : [];
+    if (pending.length > 0) {
+      await deps.publisher.publish(pending);
+      await deps.store.clearOutbox(job.id, state.version);
+    }
+    if (state.hash === hash) return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'unchanged' };
+
+    const commit = planCommit(state, fetched, hash, deps);
+    if (!(await deps.store.commitCheck(commit))) continue;
+    const version = state.version + 1;
+    await deps.store.appendHistory(commit, version);
+    deps.afterCommit?.(job.id);
+    await deps.publisher.publish(commit.outbox);
+    await deps.store.clearOutbox(job.id, version);
+    return { kind: 'changed', version, alerts: commit.outbox };
+  }
+  throw new VersionConflictError(`subject ${job.id}: version moved ${MAX_CONFLICT_RETRIES} times during one check`);
+}
+
+function planCommit(state: SubjectState, fetched: FetchedSnapshot, hash: string, deps: MonitorDependencies): CheckCommit {
+  const now = deps.now();
+  const today = now.toISOString().slice(0, 10);
+  const next = fetched.snapshot;
+  const previous = state.snapshot;
+  const changes = previous ? diffSnapshots(previous, next) : [];
+  const risk = assessRisk({ snapshot: next, paymentExperience: state.paymentExperience, today });
+  const events = detectEvents({ previous, next, changes, previousRisk: state.risk, nextRisk: risk });
+  const decision = applyPolicy(deps.policy, {
+    subject: state.subject,
+    assessment: risk,
+    previousClass: state.risk?.class ?? null,
+    eventTypes: events.map((event) => event.type),
+  });
+  const actions: RecommendedAction[] = decision.actions;
+  const fetchedAt = fetched.sources.reduce((latest, source) => (source.fetchedAt > latest ? source.fetchedAt : latest), '');
+  const outbox = buildAlerts({
+    subject: state.subject,
+    snapshot: next,
+    snapshotVersion: state.version + 1,
+    events,
+    risk,
+    previousRisk: state.risk,
+    actions,
+    source: { bureau: fetched.sources.map((source) => source.provider).join('+'), fetchedAt: fetchedAt || now.toISOString() },
+    detectedAt: now.toISOString(),
+  });
+  return {
+    subjectId: state.subject.id,
+    expectedVersion: state.version,
+    hash,
+    snapshot: next,
+    changes,
+    risk,
+    actions,
+    effectiveTier: decision.tier,
+    outbox,
+    checkedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The ports the use cases need: storage, queues and alert publishing. Adapters in shared/adapters
+ * implement them over DynamoDB, SQS and SNS; tests may implement them in memory.
+ */
+import { z } from 'zod';
+import type { RecommendedAction } from '#shared/domain/actions.ts';
+import type { AlertV1 } from '#shared/domain/alert.ts';
+import type { Change } from '#shared/domain/diff.ts';
+import type { RiskAssessment } from '#shared/domain/risk/assessment.ts';
+import type { PaymentExperience } from '#shared/domain/risk/paydex.ts';
+import type { Snapshot } from '#shared/domain/snapshot.ts';
+import { CountryCode, SubjectKind } from '#shared/domain/snapshot.ts';
+import { type MonitoredSubject, Tier } from '#shared/domain/subject.ts';
+
+/** What a monitor job carries per subject: enough to fetch and to skip an unchanged subject. */
+export const JobSubject = z.object({
+  id: z.string().min(1),
+  kind: SubjectKind,
+  country: CountryCode,
+  registryId: z.string().nullable(),
+  personToken: z.string().nullable(),
+  /** The national id, sealed (encrypted); opened only for the bureau call. */
+  sealedNationalId: z.string().nullable(),
+  /** The stored version and hash when the job was planned. */
+  version: z.number().int().nonnegative(),
+  hash: z.string().nullable(),
+});
+export type JobSubject = z.infer<typeof JobSubject>;
+
+/** A monitor job: many subjects per message. */
+export const MonitorJob = z.object({
+  tier: Tier,
+  runId: z.string().min(1),
+  requestedAt: z.iso.datetime({ offset: true }),
+  subjects: z.array(JobSubject).min(1),
+});
+export type MonitorJob = z.infer<typeof MonitorJob>;
+
+/** A fan-out request: a whole tier, or one shard of it from a cursor (a continuation). */
+export const FanOutRequest = z.object({
+  tier: Tier,
+  runId: z.string().min(1).optional(),
+  requestedAt: z.iso.datetime({ offset: true }).optional(),
+  requestedBy: z.string().optional(),
+  shard: z.number().int().nonnegative().optional(),
+  cursor: z.string().nullable().optional(),
+});
+export type FanOutRequest = z.infer<typeof FanOutRequest>;
+
+/** The stored state of a subject (its one state item). */
+export interface SubjectState {
+  readonly subject: MonitoredSubject;
+  readonly sealedNationalId: string | null;
+  readonly monitored: boolean;
+  readonly version: number;
+  readonly hash: string | null;
+  readonly snapshot: Snapshot | null;
+  readonly risk: RiskAssessment | null;
+  readonly actions: readonly RecommendedAction[];
+  /** The tier actually used: the enrolled one, or a stricter one the policy escalated to. */
+  readonly effectiveTier: Tier;
+  readonly paymentExperience: PaymentExperience | null;
+  readonly outbox: readonly AlertV1[];
+  readonly outboxSince: string | null;
+  readonly lastCheckedAt: string | null;
+}
+
+/** A check that found a change: everything written by the one conditional state update. */
+export interface CheckCommit {
+  readonly subjectId: string;
+  readonly expectedVersion: number;
+  readonly hash: string;
+  readonly snapshot: Snapshot;
+  readonly changes: readonly Change[];
+  readonly risk: RiskAssessment;
+  readonly actions: readonly RecommendedAction[];
+  readonly effectiveTier: Tier;
+  readonly outbox: readonly AlertV1[];
+  readonly checkedAt: string;
+}
+
+export interface TierPage {
+  readonly subjects: JobSubject[];
+  /** Opaque; null when the shard is exhausted. */
+  readonly cursor: string | null;
+}
+
+export interface SubjectStore {
+  /** Creates or updates the enrolment; never touches monitoring state. Idempotent by id. */
+  enrol(subject: MonitoredSubject, sealedNationalId: string | null): Promise<'created' | 'updated' | 'unchanged'>;
+  get(subjectId: string): Promise<SubjectState | null>;
+  /** Conditional on the version: returns false when another writer got there first. */
+  commitCheck(commit: CheckCommit): Promise<boolean>;
+  /** Appends snapshot and alert history for a committed version; idempotent. */
+  appendHistory(commit: CheckCommit, version: number): Promise<void>;
+  /** Clears the outbox if it still holds the alerts of `version`. */
+  clearOutbox(subjectId: string, version: number): Promise<void>;
+  pageTier(tier: Tier, shard: number, cursor: string | null, limit: number): Promise<TierPage>;
+  findByRegistry(country: string, registryId: string): Promise<JobSubject | null>;
+  /** Subjects whose outbox has been pending since before `olderThan`. */
+  pendingOutboxes(olderThan: string, limit: number): Promise<string[]>;
+  setPaymentExperience(subjectId: string, experience: PaymentExperience): Promise<boolean>;
+  /** Stops monitoring; for individuals also erases personal data. */
+  remove(subjectId: string): Promise<boolean>;
+}
+
+export interface JobQueue {
+  sendMonitorJobs(jobs: readonly MonitorJob[]): Promise<void>;
+  sendFanOut(requests: readonly FanOutRequest[]): Promise<void>;
+}
+
+export interface AlertPublisher {
+  publish(alerts: readonly AlertV1[]): Promise<void>;
+}

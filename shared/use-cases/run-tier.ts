@@ -1,0 +1,86 @@
+/**
+ * Fan-out: turn "run tier T" into monitor jobs without ever scanning the table. A tier request is
+ * split into one request per shard of the sparse tier index; each shard is paged until a time budget
+ * runs out, then continued through the fan-out queue, so a million subjects never meet the
+ * function's time limit.
+ */
+import { randomUUID } from 'node:crypto';
+import { TIER_SHARDS } from '#shared/catalogue.ts';
+import type { FanOutRequest, JobQueue, JobSubject, MonitorJob, SubjectStore } from './ports.ts';
+
+export interface FanOutDependencies {
+  readonly store: SubjectStore;
+  readonly queue: JobQueue;
+  now(): Date;
+  /** Milliseconds left before the invocation must stop paging and continue through the queue. */
+  remainingMs(): number;
+}
+
+export interface FanOutSettings {
+  /** Subjects per monitor job message. @default 25 */
+  readonly subjectsPerJob?: number;
+  /** Items per index page. @default 500 */
+  readonly pageSize?: number;
+  /** Stop paging when less than this is left of the invocation. @default 30000 */
+  readonly reserveMs?: number;
+}
+
+export interface FanOutResult {
+  readonly subjects: number;
+  readonly jobs: number;
+  readonly continued: boolean;
+}
+
+/**
+ * Handles one fan-out request: splits a tier into shards, or pages one shard.
+ *
+ * @example
+ * await fanOut({ tier: 'daily', requestedBy: 'schedule' }, deps); // sends 16 shard requests
+ */
+export async function fanOut(
+  request: FanOutRequest,
+  deps: FanOutDependencies,
+  settings: FanOutSettings = {},
+): Promise<FanOutResult> {
+  const runId = request.runId ?? `${request.tier}-${deps.now().toISOString()}-${randomUUID().slice(0, 8)}`;
+  const requestedAt = request.requestedAt ?? deps.now().toISOString();
+  if (request.shard === undefined) {
+    const shards: FanOutRequest[] = Array.from({ length: TIER_SHARDS }, (_, shard) => ({
+      tier: request.tier,
+      runId,
+      requestedAt,
+      shard,
+      cursor: null,
+    }));
+    await deps.queue.sendFanOut(shards);
+    return { subjects: 0, jobs: 0, continued: true };
+  }
+
+  const subjectsPerJob = settings.subjectsPerJob ?? 25;
+  const pageSize = settings.pageSize ?? 500;
+  const reserveMs = settings.reserveMs ?? 30_000;
+  let cursor = request.cursor ?? null;
+  let subjects = 0;
+  let jobs = 0;
+  do {
+    const page = await deps.store.pageTier(request.tier, request.shard, cursor, pageSize);
+    const batch = chunk(page.subjects, subjectsPerJob).map(
+      (group): MonitorJob => ({ tier: request.tier, runId, requestedAt, subjects: group }),
+    );
+    await deps.queue.sendMonitorJobs(batch);
+    subjects += page.subjects.length;
+    jobs += batch.length;
+    cursor = page.cursor;
+  } while (cursor !== null && deps.remainingMs() > reserveMs);
+
+  if (cursor !== null) {
+    await deps.queue.sendFanOut([{ tier: request.tier, runId, requestedAt, shard: request.shard, cursor }]);
+  }
+  return { subjects, jobs, continued: cursor !== null };
+}
+
+function chunk(items: readonly JobSubject[], size: number): JobSubject[][] {
+  const groups: JobSubject[][] = [];
+  for (let start = 0; start < items.length; start += size) groups.push(items.slice(start, start + size));
+  return groups;
+}
