@@ -3,7 +3,6 @@ import {
   parseRetryAfter,
   type ResilientClientOptions,
 } from '#shared/adapters/bureaus/http.ts';
-import type { HttpRequest } from '#shared/adapters/bureaus/transport.ts';
 import { CircuitOpenError, MalformedPayloadError, TransientError } from '#shared/errors.ts';
 import { fakeTransport, ok } from './support.ts';
 
