@@ -1,0 +1,332 @@
+/**
+ * The workers: one SQS work queue (with DLQ) per catalogue queue and one Lambda per queue-fed
+ * catalogue function, wired with an SQS event source (partial batch failures, batching window,
+ * maximum concurrency). Each function gets its own role with only the permissions its job needs.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  FUNCTIONS,
+  type FunctionDefinition,
+  QUEUES,
+  type QueueDefinition,
+  type QueueKey,
+  TABLE,
+} from '#shared/catalogue.ts';
+import { WorkQueue } from './work-queue.ts';
+
+/** Powertools service name and CloudWatch namespace of credmon's custom metrics. */
+export const METRICS_NAMESPACE = 'credmon';
+
+/** A bureau's endpoint and the concurrency it allows credmon. */
+export interface BureauEndpoint {
+  readonly baseUrl: string;
+  readonly maxConcurrency: number;
+}
+
+export interface CredmonMonitoringProps {
+  /** The credmon table. */
+  readonly table: dynamodb.ITable;
+  /** Key of the table, the queues and the alerts topic. */
+  readonly encryptionKey: kms.IKey;
+  /** Topic the monitor publishes alerts to. */
+  readonly alertsTopic: sns.ITopic;
+  /** Bus the monitor puts alert events on. */
+  readonly eventBus: events.IEventBus;
+  /**
+   * Bureau endpoints, passed to the functions as `BUREAUS` (JSON).
+   * @default - none: adapters fall back to their own defaults
+   */
+  readonly bureaus?: Readonly<Record<string, BureauEndpoint>>;
+  /**
+   * Secrets Manager secret name of the Companies House API key; the monitor may read it.
+   * @default - no secret access
+   */
+  readonly companiesHouseApiKeySecretName?: string;
+  /**
+   * The company's credit policy file, bundled with the monitor as `credit-policy<ext>`.
+   * @default - the built-in policy
+   */
+  readonly policyFile?: string;
+  /**
+   * Overrides the monitor's event source maximum concurrency (the tightest bureau limit).
+   * @default - the catalogue's value
+   */
+  readonly monitorMaxConcurrency?: number;
+  /**
+   * Days of alert and snapshot history, passed on for the TTL the monitor writes.
+   * @default - alerts 400, history 730
+   */
+  readonly retentionDays?: { readonly alerts: number; readonly history: number };
+  /**
+   * Retention of the functions' log groups.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Directory the catalogue's entry paths are resolved against.
+   * @default process.cwd() (the repository root when run by the CDK CLI)
+   */
+  readonly entryRoot?: string;
+  /**
+   * What happens to queues and log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+type CatalogueFunction = FunctionDefinition & { readonly source: NonNullable<FunctionDefinition['source']> };
+
+export class CredmonMonitoring extends Construct {
+  /** Work queues by catalogue key. */
+  readonly queues: Readonly<Record<QueueKey, WorkQueue>>;
+  /** Queue-fed functions by catalogue key. */
+  readonly functions: Readonly<Record<string, nodejs.NodejsFunction>>;
+  readonly fanOut: nodejs.NodejsFunction;
+  readonly monitor: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: CredmonMonitoringProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const entryRoot = props.entryRoot ?? process.cwd();
+    const queueFed = Object.entries(FUNCTIONS as Record<string, FunctionDefinition>).filter(
+      (entry): entry is [string, CatalogueFunction] => entry[1].source !== undefined,
+    );
+
+    const queue = (key: QueueKey, definition: QueueDefinition): WorkQueue => {
+      const consumer = queueFed.find(([, fn]) => fn.source.queue === key)?.[1];
+      return new WorkQueue(this, `${pascal(definition.name)}Queue`, {
+        definition,
+        encryptionKey: props.encryptionKey,
+        consumerTimeout: consumer ? Duration.seconds(consumer.timeoutSeconds) : undefined,
+        removalPolicy,
+      });
+    };
+    this.queues = {
+      fanOut: queue('fanOut', QUEUES.fanOut),
+      monitorJobs: queue('monitorJobs', QUEUES.monitorJobs),
+    };
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: props.table.tableName,
+      ALERTS_TOPIC_ARN: props.alertsTopic.topicArn,
+      MONITOR_QUEUE_URL: this.queues.monitorJobs.queue.queueUrl,
+      FAN_OUT_QUEUE_URL: this.queues.fanOut.queue.queueUrl,
+      EVENT_BUS_NAME: props.eventBus.eventBusName,
+      // esbuild writes source maps; Node applies them to stack traces only when asked.
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'credmon',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      ALERT_RETENTION_DAYS: String(props.retentionDays?.alerts ?? 400),
+      HISTORY_RETENTION_DAYS: String(props.retentionDays?.history ?? 730),
+      ...(props.bureaus ? { BUREAUS: JSON.stringify(props.bureaus) } : {}),
+      ...(props.companiesHouseApiKeySecretName
+        ? { COMPANIES_HOUSE_API_KEY_SECRET_NAME: props.companiesHouseApiKeySecretName }
+        : {}),
+    };
+
+    const functions: Record<string, nodejs.NodejsFunction> = {};
+    for (const [key, definition] of queueFed) {
+      const bundledPolicy =
+        key === 'monitor' && props.policyFile ? path.resolve(props.policyFile) : undefined;
+      const policyName = bundledPolicy ? `credit-policy${path.extname(bundledPolicy)}` : undefined;
+      const name = pascal(definition.name);
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        removalPolicy,
+      });
+      const role = new iam.Role(this, `${name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `credmon ${definition.name} function`,
+      });
+      logGroup.grantWrite(role);
+
+      const fn = new nodejs.NodejsFunction(this, `${name}Function`, {
+        entry: path.join(entryRoot, definition.entry),
+        handler: 'handler',
+        description: `credmon ${definition.name}`,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: definition.memoryMb,
+        timeout: Duration.seconds(definition.timeoutSeconds),
+        tracing: lambda.Tracing.ACTIVE,
+        role,
+        logGroup,
+        environment: policyName ? { ...environment, CREDIT_POLICY_FILE: policyName } : environment,
+        // The fan-out re-queues its own continuations (page cursors): that loop is intended.
+        recursiveLoop: definition.source.queue === 'fanOut' ? lambda.RecursiveLoop.ALLOW : undefined,
+        bundling: {
+          minify: true,
+          sourceMap: true,
+          target: 'node22',
+          format: nodejs.OutputFormat.ESM,
+          mainFields: ['module', 'main'],
+          banner:
+            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          ...(bundledPolicy && policyName
+            ? {
+                commandHooks: {
+                  beforeBundling: () => [],
+                  beforeInstall: () => [],
+                  afterBundling: (_input: string, outputDir: string) => [
+                    `cp "${bundledPolicy}" "${path.join(outputDir, policyName)}"`,
+                  ],
+                },
+              }
+            : {}),
+        },
+      });
+
+      const source = this.queues[definition.source.queue].queue;
+      fn.addEventSource(
+        new SqsEventSource(source, {
+          batchSize: definition.source.batchSize,
+          maxBatchingWindow:
+            definition.source.maxBatchingWindowSeconds > 0
+              ? Duration.seconds(definition.source.maxBatchingWindowSeconds)
+              : undefined,
+          maxConcurrency:
+            key === 'monitor'
+              ? (props.monitorMaxConcurrency ?? definition.source.maxConcurrency)
+              : definition.source.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+      acknowledgeFunctionFindings(fn, role);
+      functions[key] = fn;
+    }
+    this.functions = functions;
+
+    const fanOut = functions.fanOut;
+    const monitor = functions.monitor;
+    if (!fanOut || !monitor) throw new Error('the catalogue must define the fanOut and monitor functions');
+    this.fanOut = fanOut;
+    this.monitor = monitor;
+
+    this.grantFanOut(fanOut, props);
+    this.grantMonitor(monitor, props);
+  }
+
+  /** Reads the tier index and state items; sends monitor jobs and its own continuations. */
+  private grantFanOut(fn: lambda.IFunction, props: CredmonMonitoringProps): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'QueryTierIndex',
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${TABLE.indexes.tier.name}`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadStateItems',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendJobs',
+        actions: ['sqs:SendMessage'],
+        resources: [this.queues.monitorJobs.queue.queueArn, this.queues.fanOut.queue.queueArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.encryptionKey.keyArn],
+      }),
+    );
+  }
+
+  /** Reads and writes subject items (no Scan, no delete), publishes alerts and alert events. */
+  private grantMonitor(fn: lambda.IFunction, props: CredmonMonitoringProps): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWriteSubjects',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishAlerts',
+        actions: ['sns:Publish'],
+        resources: [props.alertsTopic.topicArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PutAlertEvents',
+        actions: ['events:PutEvents'],
+        resources: [props.eventBus.eventBusArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.encryptionKey.keyArn],
+      }),
+    );
+    if (props.companiesHouseApiKeySecretName) {
+      const secret = secretsmanager.Secret.fromSecretNameV2(
+        this,
+        'CompaniesHouseApiKey',
+        props.companiesHouseApiKeySecretName,
+      );
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadBureauApiKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          // A secret's ARN ends in six random characters: match them, and nothing else.
+          resources: [`${secret.secretArn}-??????`],
+        }),
+      );
+    }
+  }
+}
+
+/** cdk-nag findings that do not apply to credmon's queue-fed functions, each with its reason. */
+function acknowledgeFunctionFindings(fn: lambda.IFunction, role: iam.IRole): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+  });
+  const runtime =
+    'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
+  Validations.of(fn).acknowledge(
+    { id: 'AwsSolutions-L1', reason: runtime },
+    { id: 'Serverless-LambdaLatestVersion', reason: runtime },
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        "Invoked only by its SQS event source: failed messages go to the source queue's dead-letter queue after maxReceiveCount.",
+    },
+    {
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        "SQS event source mappings support no on-failure destination; the source queue's redrive policy dead-letters failures.",
+    },
+  );
+}
+
+function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,132 @@
+/**
+ * credmon as one construct: the store, the work queues and workers, the schedules, the alerts
+ * topic and bus, and the operations alarms. `CredmonStack` is this construct alone in a stack;
+ * embed it in your own stack to deploy credmon next to other resources.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CredmonAlerts } from './constructs/alerts.ts';
+import { type BureauEndpoint, CredmonMonitoring } from './constructs/monitoring.ts';
+import { CredmonObservability } from './constructs/observability.ts';
+import { CredmonScheduling, type TierScheduleSpec } from './constructs/scheduling.ts';
+import { CredmonStore } from './constructs/store.ts';
+
+export interface CredmonProps {
+  /**
+   * Tier run and feed poll schedules.
+   * @default - the catalogue's tier schedules and a feed poll every 5 minutes
+   */
+  readonly schedules?: readonly TierScheduleSpec[];
+  /**
+   * Bureau endpoints and the concurrency each allows.
+   * @default - none: the adapters' own defaults
+   */
+  readonly bureaus?: Readonly<Record<string, BureauEndpoint>>;
+  /**
+   * The monitor's event source maximum concurrency.
+   * @default - the catalogue's value
+   */
+  readonly monitorMaxConcurrency?: number;
+  /**
+   * Secrets Manager secret name of the Companies House API key.
+   * @default - the monitor reads no secret
+   */
+  readonly companiesHouseApiKeySecretName?: string;
+  /**
+   * The company's credit policy file, bundled with the monitor.
+   * @default - the built-in policy
+   */
+  readonly policyFile?: string;
+  /**
+   * How long alert history and archived alert events are kept.
+   * @default Duration.days(400)
+   */
+  readonly alertRetention?: Duration;
+  /**
+   * How long snapshot history is kept.
+   * @default Duration.days(730)
+   */
+  readonly historyRetention?: Duration;
+  /**
+   * Retention of the functions' logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * E-mail address that receives operations alarms.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * What happens to the table, key, queues and logs when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Key for the table, queues, topics and bus.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Directory the catalogue's handler entry paths are resolved against.
+   * @default process.cwd()
+   */
+  readonly entryRoot?: string;
+}
+
+export class Credmon extends Construct {
+  readonly encryptionKey: kms.IKey;
+  readonly store: CredmonStore;
+  readonly alerts: CredmonAlerts;
+  readonly monitoring: CredmonMonitoring;
+  readonly scheduling: CredmonScheduling;
+  readonly observability: CredmonObservability;
+
+  constructor(scope: Construct, id: string, props: CredmonProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const alertRetention = props.alertRetention ?? Duration.days(400);
+    const historyRetention = props.historyRetention ?? Duration.days(730);
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'credmon data: table, queues, topics, event bus',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+
+    this.store = new CredmonStore(this, 'Store', { encryptionKey: this.encryptionKey, removalPolicy });
+    this.alerts = new CredmonAlerts(this, 'Alerts', {
+      encryptionKey: this.encryptionKey,
+      archiveRetention: alertRetention,
+      removalPolicy,
+    });
+    this.monitoring = new CredmonMonitoring(this, 'Monitoring', {
+      table: this.store.table,
+      encryptionKey: this.encryptionKey,
+      alertsTopic: this.alerts.topic,
+      eventBus: this.alerts.eventBus,
+      bureaus: props.bureaus,
+      companiesHouseApiKeySecretName: props.companiesHouseApiKeySecretName,
+      policyFile: props.policyFile,
+      monitorMaxConcurrency: props.monitorMaxConcurrency,
+      retentionDays: { alerts: alertRetention.toDays(), history: historyRetention.toDays() },
+      logRetention: props.logRetention,
+      entryRoot: props.entryRoot,
+      removalPolicy,
+    });
+    this.scheduling = new CredmonScheduling(this, 'Scheduling', {
+      fanOutQueue: this.monitoring.queues.fanOut.queue,
+      deadLetterQueue: this.monitoring.queues.fanOut.deadLetterQueue,
+      schedules: props.schedules,
+    });
+    this.observability = new CredmonObservability(this, 'Observability', {
+      encryptionKey: this.encryptionKey,
+      queues: this.monitoring.queues,
+      functions: this.monitoring.functions,
+      alarmEmail: props.alarmEmail,
+    });
+  }
+}

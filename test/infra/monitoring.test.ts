@@ -1,0 +1,120 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { FUNCTIONS, QUEUES } from '#shared/catalogue.ts';
+import { synthCredmon } from './synth.ts';
+
+const queueFed = Object.values(FUNCTIONS).filter((fn) => fn.source !== undefined);
+
+describe('CredmonMonitoring: queues', () => {
+  const { template } = synthCredmon();
+
+  it.each(Object.values(QUEUES))('$name is KMS-encrypted and redrives to its DLQ', (queue) => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: queue.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: queue.retentionDays * 86_400,
+      KmsMasterKeyId: Match.anyValue(),
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: queue.maxReceiveCount },
+    });
+  });
+
+  it('has one encrypted dead-letter queue per work queue', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const dlqs = Object.values(queues).filter((q) => q.Properties.RedrivePolicy === undefined);
+    expect(dlqs).toHaveLength(Object.keys(QUEUES).length);
+    for (const dlq of dlqs) expect(dlq.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('denies every queue action without TLS', () => {
+    const policies = template.findResources('AWS::SQS::QueuePolicy');
+    expect(Object.keys(policies)).toHaveLength(2 * Object.keys(QUEUES).length);
+    for (const policy of Object.values(policies)) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it.each(queueFed)('visibility of $name source queue ≥ 6 × its timeout', (fn) => {
+    const queue = QUEUES[fn.source.queue];
+    expect(queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * fn.timeoutSeconds);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `credmon ${fn.name}`,
+      Timeout: fn.timeoutSeconds,
+    });
+  });
+});
+
+describe('CredmonMonitoring: functions', () => {
+  const { template } = synthCredmon();
+
+  it.each(queueFed)('$name runs on ARM64, nodejs22.x, with active tracing', (fn) => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `credmon ${fn.name}`,
+      Architectures: ['arm64'],
+      Runtime: 'nodejs22.x',
+      MemorySize: fn.memoryMb,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: Match.anyValue(),
+          ALERTS_TOPIC_ARN: Match.anyValue(),
+          MONITOR_QUEUE_URL: Match.anyValue(),
+          FAN_OUT_QUEUE_URL: Match.anyValue(),
+          EVENT_BUS_NAME: Match.anyValue(),
+          POWERTOOLS_SERVICE_NAME: 'credmon',
+          POWERTOOLS_METRICS_NAMESPACE: 'credmon',
+          BUREAUS: Match.stringLikeRegexp('"brreg"'),
+          COMPANIES_HOUSE_API_KEY_SECRET_NAME: 'credmon/companies-house-api-key',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+  });
+
+  it.each(queueFed)('$name is fed by its queue with partial batch failures and a concurrency cap', (fn) => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: fn.source.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: fn.source.maxConcurrency },
+      ...(fn.source.maxBatchingWindowSeconds > 0
+        ? { MaximumBatchingWindowInSeconds: fn.source.maxBatchingWindowSeconds }
+        : {}),
+    });
+  });
+
+  it('caps the monitor at the tightest bureau limit', () => {
+    // Prepare / Act
+    const { template: limited } = synthCredmon({
+      config: { bureaus: { companiesHouse: { baseUrl: 'https://ch.example', maxConcurrency: 3 } } },
+    });
+    // Assess
+    limited.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: FUNCTIONS.monitor.source.batchSize,
+      ScalingConfig: { MaximumConcurrency: 3 },
+    });
+  });
+
+  it('keeps function logs in retained log groups with the configured retention', () => {
+    const { template: custom } = synthCredmon({ config: { logRetentionDays: 30 } });
+    custom.resourceCountIs('AWS::Logs::LogGroup', queueFed.length);
+    custom.hasResource('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Retain',
+      Properties: { RetentionInDays: 30 },
+    });
+  });
+
+  it('lets only the fan-out re-queue its own continuations', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `credmon ${FUNCTIONS.fanOut.name}`,
+      RecursiveLoop: 'Allow',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `credmon ${FUNCTIONS.monitor.name}`,
+      RecursiveLoop: Match.absent(),
+    });
+  });
+});
