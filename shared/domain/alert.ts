@@ -152,53 +152,48 @@ export function buildAlerts(input: BuildAlertsInput): AlertV1[] {
 }
 
 /**
- * Refuses an alert that carries a person's name: a person party with a `name` anywhere in its changes,
- * or, for an individual, their own name (or a person-role holder's name) in any string of the alert.
- * A last line of defence behind the scrubbing in {@link buildAlerts}; it throws rather than publish.
+ * Refuses an alert that carries a person's name. For every subject: no person party in the changes
+ * may have a `name`. For an individual, also: no string anywhere in the alert may contain their own
+ * name or the name of a person holding a role. (A business's texts are not searched for person names:
+ * a sole proprietorship is legitimately named after its owner.) A last line of defence behind the
+ * scrubbing in {@link buildAlerts}: it throws rather than let an alert be published.
  *
  * @example
  * assertNoPersonalData(alert, snapshot); // throws PersonalDataLeakError naming the offending path
  */
 export function assertNoPersonalData(alert: AlertV1, snapshot: Snapshot): void {
-  const names = new Set<string>();
-  if (alert.subject.kind === 'individual' && snapshot.identity.name !== null)
-    names.add(snapshot.identity.name);
-  for (const role of snapshot.roles)
-    if (role.party.kind === 'person' && role.party.name) names.add(role.party.name);
-  const needles = [...names].map(normalizeName).filter((name) => name.length >= 3);
+  const leak = (path: string): never => {
+    throw new PersonalDataLeakError(
+      `alert ${alert.alertId} (${alert.type}) carries a person's name at ${path}`,
+    );
+  };
+  const individual = alert.subject.kind === 'individual';
+  const names = individual
+    ? [
+        snapshot.identity.name,
+        ...snapshot.roles.filter((r) => r.party.kind === 'person').map((r) => r.party.name),
+      ]
+    : [];
+  const needles = names
+    .filter((name): name is string => name !== null)
+    .map(normalizeName)
+    .filter((name) => name.length >= 3);
 
   const visit = (value: unknown, path: string, inChanges: boolean): void => {
     if (typeof value === 'string') {
-      const checkAll = alert.subject.kind === 'individual';
       const text = normalizeName(value);
-      if ((checkAll || inChanges) && needles.some((needle) => text.includes(needle))) {
-        throw new PersonalDataLeakError(
-          `alert ${alert.alertId} (${alert.type}) carries a person's name at ${path}`,
-        );
-      }
-      return;
-    }
-    if (Array.isArray(value)) {
+      if (needles.some((needle) => text.includes(needle))) leak(path);
+    } else if (Array.isArray(value)) {
       for (const [i, item] of value.entries()) visit(item, `${path}/${i}`, inChanges);
-      return;
-    }
-    if (value !== null && typeof value === 'object') {
+    } else if (value !== null && typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      if (inChanges && record.kind === 'person' && 'name' in record) {
-        throw new PersonalDataLeakError(
-          `alert ${alert.alertId} (${alert.type}) carries a person party's name at ${path}/name`,
-        );
-      }
+      if (inChanges && record.kind === 'person' && 'name' in record) leak(`${path}/name`);
       for (const [key, inner] of Object.entries(record))
         visit(inner, `${path}/${key}`, inChanges || key === 'changes');
     }
   };
   visit(alert, '', false);
-  if (alert.subject.kind === 'individual' && alert.generalia.name !== null) {
-    throw new PersonalDataLeakError(
-      `alert ${alert.alertId} (${alert.type}) names an individual in generalia.name`,
-    );
-  }
+  if (individual && alert.generalia.name !== null) leak('/generalia/name');
 }
 
 /**

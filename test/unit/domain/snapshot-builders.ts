@@ -161,7 +161,7 @@ const role = fc.record({
       kind,
       ref,
       // The ref identifies a person; the name follows it (names are outside the diff, see diff.ts).
-      name: `Holder ${ref}`,
+      name: kind === 'person' ? `Person ${ref}` : `Organisation ${ref} AS`,
     })),
   from: nullableDate,
   to: nullableDate,
