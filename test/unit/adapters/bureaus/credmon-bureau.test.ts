@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCredmonBureauProvider } from '#shared/adapters/bureaus/credmon-bureau/adapter.ts';
+import { BureauCompanyReport, BureauPersonReport } from '#shared/adapters/bureaus/credmon-bureau/wire.ts';
 import { fetchSnapshot } from '#shared/adapters/bureaus/provider.ts';
 import { personToken } from '#shared/domain/privacy.ts';
 import { InputError, MalformedPayloadError, SubjectNotFoundError } from '#shared/errors.ts';
@@ -185,5 +188,24 @@ describe('credmon credit-bureau provider', () => {
     // Assess
     await expect(act).rejects.toBeInstanceOf(InputError);
     expect(transport.requests).toHaveLength(0);
+  });
+});
+
+describe('docs/credit-bureau-format.md', () => {
+  it('shows an example and fixtures that parse with the wire format', () => {
+    // Prepare
+    const doc = readFileSync(
+      join(__dirname, '..', '..', '..', '..', 'docs', 'credit-bureau-format.md'),
+      'utf8',
+    );
+    const example = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    // Act
+    const person = BureauPersonReport.safeParse(JSON.parse(example));
+    const company = BureauCompanyReport.safeParse(
+      JSON.parse(fixture('credmon-bureau', 'company_923609016.json')),
+    );
+    // Assess
+    expect(person.success).toBe(true);
+    expect(company.success).toBe(true);
   });
 });
