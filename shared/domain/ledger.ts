@@ -230,8 +230,7 @@ function number(
 
 /**
  * Parses a CSV ledger (RFC 4180: comma-separated, double-quoted fields may hold commas, quotes and
- * line breaks) with a header row, then validates it with {@link validateLedgerRecords}. A header
- * without a required column rejects the file as line 1.
+ * line breaks) with a header row, then validates it with {@link validateLedgerCsvRecords}.
  *
  * @example
  * const csv = 'customerId,invoiceId,issueDate,dueDate,amount,currency,paidDate,paidAmount\n' +
@@ -239,33 +238,54 @@ function number(
  * parseLedgerCsv(csv).rows[0]?.paidDate; // '2026-02-10'
  */
 export function parseLedgerCsv(csv: string): LedgerParseResult {
-  const records = tokenizeCsv(csv);
-  const header = records.shift();
-  if (header === undefined) return { rows: [], rejected: [{ line: 1, reason: 'header: the file is empty' }] };
-  const names = header.cells.map((cell, i) => (i === 0 ? cell.replace(/^\uFEFF/, '') : cell).trim());
-  const missing = REQUIRED_LEDGER_COLUMNS.filter((column) => !names.includes(column));
-  if (missing.length > 0) {
-    return {
-      rows: [],
-      rejected: [{ line: header.line, reason: `header: missing column ${missing.join(', ')}` }],
-    };
-  }
+  return validateLedgerCsvRecords(tokenizeCsv(csv));
+}
+
+/**
+ * Validates already split CSV records, the header first (what shared/cli/csv.ts `readCsv` yields).
+ * Columns are found by header name in any order; a header without a required column rejects the file
+ * as its line; a row with more fields than the header is rejected.
+ *
+ * @example
+ * validateLedgerCsvRecords([{ line: 1, fields: ['customerId'] }]).rejected[0]?.reason;
+ * // 'header: missing column invoiceId, issueDate, dueDate, amount, currency'
+ */
+export function validateLedgerCsvRecords(
+  records: Iterable<{ readonly line: number; readonly fields: readonly string[] }>,
+): LedgerParseResult {
+  let names: string[] | null = null;
+  let headerLine = 1;
   const rejected: LedgerRejection[] = [];
   const ledgerRecords: LedgerRecord[] = [];
   for (const record of records) {
-    if (record.cells.length > names.length) {
+    if (names === null) {
+      names = record.fields.map((cell, i) => (i === 0 ? cell.replace(/^\uFEFF/, '') : cell).trim());
+      headerLine = record.line;
+      continue;
+    }
+    if (record.fields.length > names.length) {
       rejected.push({
         line: record.line,
-        reason: `row: ${record.cells.length} fields, header has ${names.length}`,
+        reason: `row: ${record.fields.length} fields, header has ${names.length}`,
       });
       continue;
     }
     const values: Record<string, string> = {};
-    names.forEach((name, i) => {
-      const cell = record.cells[i];
-      if (cell !== undefined) values[name] = cell;
-    });
+    for (let i = 0; i < record.fields.length; i++) {
+      const name = names[i];
+      const cell = record.fields[i];
+      if (name !== undefined && cell !== undefined) values[name] = cell;
+    }
     ledgerRecords.push({ line: record.line, values });
+  }
+  if (names === null) return { rows: [], rejected: [{ line: 1, reason: 'header: the file is empty' }] };
+  const header = names;
+  const missing = REQUIRED_LEDGER_COLUMNS.filter((column) => !header.includes(column));
+  if (missing.length > 0) {
+    return {
+      rows: [],
+      rejected: [{ line: headerLine, reason: `header: missing column ${missing.join(', ')}` }],
+    };
   }
   const result = validateLedgerRecords(ledgerRecords);
   return { rows: result.rows, rejected: [...rejected, ...result.rejected].sort((a, b) => a.line - b.line) };
@@ -273,7 +293,7 @@ export function parseLedgerCsv(csv: string): LedgerParseResult {
 
 interface CsvRecord {
   line: number;
-  cells: string[];
+  fields: string[];
 }
 
 function tokenizeCsv(csv: string): CsvRecord[] {
@@ -286,7 +306,7 @@ function tokenizeCsv(csv: string): CsvRecord[] {
   let recordHasContent = false;
   const endRecord = () => {
     cells.push(cell);
-    if (recordHasContent) records.push({ line: recordLine, cells });
+    if (recordHasContent) records.push({ line: recordLine, fields: cells });
     cells = [];
     cell = '';
     recordHasContent = false;
