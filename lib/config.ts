@@ -190,7 +190,8 @@ export function loadDeploymentConfig(
   try {
     text = readFileSync(source, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    const reason =
+      typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
     throw new ConfigError(`deployment config ${source}: (file): cannot read (${reason})`, { cause: error });
   }
   let value: unknown;

@@ -3,7 +3,7 @@
  * and on credmon's own metrics (outbox age, open bureau circuits), sent to an encrypted
  * operations topic (optionally e-mailed), and one CloudWatch dashboard.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -75,7 +75,14 @@ export class CredmonObservability extends Construct {
       }),
     );
     if (props.alarmEmail) {
-      this.operationsTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      const email = this.operationsTopic.addSubscription(
+        new subscriptions.EmailSubscription(props.alarmEmail),
+      );
+      Validations.of(email).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'Alarm e-mail is a notification only: alarm state stays in CloudWatch and on the dashboard, and undeliverable e-mail copies would sit in a queue nobody reads.',
+      });
     }
     const action = new actions.SnsAction(this.operationsTopic);
     const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
