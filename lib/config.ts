@@ -62,6 +62,10 @@ const Bureau = z.strictObject({
   maxConcurrency: Concurrency.default(defaultMonitorConcurrency),
 });
 
+const SecretName = z
+  .string()
+  .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'expected a Secrets Manager secret name' });
+
 const DeploymentConfigSchema = z
   .strictObject({
     /** `prod` refuses `removalPolicy: destroy`. */
@@ -74,6 +78,11 @@ const DeploymentConfigSchema = z
           baseUrl: 'https://data.brreg.no/enhetsregisteret/api',
           maxConcurrency: defaultMonitorConcurrency,
         }),
+        /** Regnskapsregisteret (annual accounts); in production the same host as Enhetsregisteret. */
+        regnskap: Bureau.default({
+          baseUrl: 'https://data.brreg.no/regnskapsregisteret/regnskap',
+          maxConcurrency: defaultMonitorConcurrency,
+        }),
         companiesHouse: Bureau.default({
           baseUrl: 'https://api.company-information.service.gov.uk',
           maxConcurrency: defaultMonitorConcurrency,
@@ -83,10 +92,11 @@ const DeploymentConfigSchema = z
       })
       .prefault({}),
     /** Secrets Manager secret (name) holding the Companies House API key. */
-    companiesHouseApiKeySecretName: z
-      .string()
-      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, { message: 'expected a Secrets Manager secret name' })
-      .default('credmon/companies-house-api-key'),
+    companiesHouseApiKeySecretName: SecretName.default('credmon/companies-house-api-key'),
+    /** Secrets Manager secret (name) of the keyed-hash key for person tokens (≥ 16 characters). */
+    tokenKeySecretName: SecretName.default('credmon/token-key'),
+    /** Secrets Manager secret (name) of the key that seals national ids at rest (≥ 16 characters). */
+    sealKeySecretName: SecretName.default('credmon/seal-key'),
     /** The company's credit policy file, bundled with the monitor; unset uses the built-in policy. */
     policyFile: z
       .string()
@@ -156,7 +166,8 @@ function resolve(parsed: ParsedConfig): DeploymentConfig {
       enabled: given?.enabled ?? true,
     };
   });
-  const limits = [parsed.bureaus.brreg, parsed.bureaus.companiesHouse, parsed.bureaus.creditBureau]
+  const { brreg, regnskap, companiesHouse, creditBureau } = parsed.bureaus;
+  const limits = [brreg, regnskap, companiesHouse, creditBureau]
     .filter((bureau) => bureau !== undefined)
     .map((bureau) => bureau.maxConcurrency);
   return { ...rest, schedules, monitorMaxConcurrency: Math.min(...limits) };

@@ -27,6 +27,7 @@ export class CredmonStack extends Stack {
     const { config } = props;
     const bureaus: Record<string, BureauEndpoint> = {
       brreg: config.bureaus.brreg,
+      regnskap: config.bureaus.regnskap,
       companiesHouse: config.bureaus.companiesHouse,
       ...(config.bureaus.creditBureau ? { creditBureau: config.bureaus.creditBureau } : {}),
     };
@@ -35,7 +36,11 @@ export class CredmonStack extends Stack {
       schedules: config.schedules,
       bureaus,
       monitorMaxConcurrency: config.monitorMaxConcurrency,
-      companiesHouseApiKeySecretName: config.companiesHouseApiKeySecretName,
+      secretNames: {
+        companiesHouseApiKey: config.companiesHouseApiKeySecretName,
+        tokenKey: config.tokenKeySecretName,
+        sealKey: config.sealKeySecretName,
+      },
       policyFile: config.policyFile,
       alertRetention: Duration.days(config.alertRetentionDays),
       historyRetention: Duration.days(config.historyRetentionDays),

@@ -8,7 +8,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CredmonAlerts } from './constructs/alerts.ts';
-import { type BureauEndpoint, CredmonMonitoring } from './constructs/monitoring.ts';
+import {
+  type BureauEndpoint,
+  CredmonMonitoring,
+  type CredmonMonitoringProps,
+} from './constructs/monitoring.ts';
 import { CredmonObservability } from './constructs/observability.ts';
 import { CredmonScheduling, type TierScheduleSpec } from './constructs/scheduling.ts';
 import { CredmonStore } from './constructs/store.ts';
@@ -30,10 +34,10 @@ export interface CredmonProps {
    */
   readonly monitorMaxConcurrency?: number;
   /**
-   * Secrets Manager secret name of the Companies House API key.
-   * @default - the monitor reads no secret
+   * Secrets Manager secret names resolved into the functions' encrypted environment at deploy.
+   * @default - no Companies House API key; `credmon/token-key` and `credmon/seal-key`
    */
-  readonly companiesHouseApiKeySecretName?: string;
+  readonly secretNames?: CredmonMonitoringProps['secretNames'];
   /**
    * The company's credit policy file, bundled with the monitor.
    * @default - the built-in policy
@@ -109,7 +113,7 @@ export class Credmon extends Construct {
       alertsTopic: this.alerts.topic,
       eventBus: this.alerts.eventBus,
       bureaus: props.bureaus,
-      companiesHouseApiKeySecretName: props.companiesHouseApiKeySecretName,
+      secretNames: props.secretNames,
       policyFile: props.policyFile,
       monitorMaxConcurrency: props.monitorMaxConcurrency,
       retentionDays: { alerts: alertRetention.toDays(), history: historyRetention.toDays() },

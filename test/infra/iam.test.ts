@@ -91,13 +91,17 @@ describe('least privilege', () => {
     expect(resourcesFor(monitor, 'sns:Publish')).toContain('AlertsTopic');
     expect(resourcesFor(monitor, 'sns:Publish')).not.toContain('OperationsTopic');
     expect(resourcesFor(monitor, 'events:PutEvents')).toContain('AlertsBus');
-    expect(actions).not.toContain('sqs:SendMessage');
   });
 
-  it('monitor reads only the Companies House API key secret', () => {
-    expect(resourcesFor(monitor, 'secretsmanager:GetSecretValue')).toContain(
-      ':secret:credmon/companies-house-api-key-??????',
-    );
+  it('monitor sends only to its own dead-letter queue', () => {
+    const targets = resourcesFor(monitor, 'sqs:SendMessage');
+    expect(targets).toMatch(/MonitorJobsQueueDeadLetterQueue/);
+    expect(targets).not.toMatch(/MonitorJobsQueue[0-9A-F]{8}"/);
+    expect(targets).not.toMatch(/FanOutQueue/);
+  });
+
+  it('no function reads secrets at run time: CloudFormation resolves them at deploy', () => {
+    expect(actionsOf([...fanOut, ...monitor]).some((a) => a.startsWith('secretsmanager:'))).toBe(false);
   });
 
   it('grants no wildcard action and no wildcard resource beyond X-Ray', () => {

@@ -58,17 +58,20 @@ describe('CredmonMonitoring: functions', () => {
       MemorySize: fn.memoryMb,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogGroup: Match.anyValue() },
+      KmsKeyArn: Match.anyValue(),
       Environment: {
         Variables: Match.objectLike({
           TABLE_NAME: Match.anyValue(),
           ALERTS_TOPIC_ARN: Match.anyValue(),
           MONITOR_QUEUE_URL: Match.anyValue(),
+          MONITOR_DLQ_URL: Match.anyValue(),
           FAN_OUT_QUEUE_URL: Match.anyValue(),
           EVENT_BUS_NAME: Match.anyValue(),
           POWERTOOLS_SERVICE_NAME: 'credmon',
           POWERTOOLS_METRICS_NAMESPACE: 'credmon',
-          BUREAUS: Match.stringLikeRegexp('"brreg"'),
-          COMPANIES_HOUSE_API_KEY_SECRET_NAME: 'credmon/companies-house-api-key',
+          CREDMON_BUREAUS: Match.anyValue(),
+          CREDMON_TOKEN_KEY: '{{resolve:secretsmanager:credmon/token-key:SecretString:::}}',
+          CREDMON_SEAL_KEY: '{{resolve:secretsmanager:credmon/seal-key:SecretString:::}}',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
@@ -104,6 +107,27 @@ describe('CredmonMonitoring: functions', () => {
     custom.hasResource('AWS::Logs::LogGroup', {
       DeletionPolicy: 'Retain',
       Properties: { RetentionInDays: 30 },
+    });
+  });
+
+  it('passes the bureaus as CREDMON_BUREAUS with the API key resolved from Secrets Manager', () => {
+    const [fn] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: `credmon ${FUNCTIONS.monitor.name}` },
+      }),
+    );
+    const bureaus = JSON.stringify(fn?.Properties.Environment.Variables.CREDMON_BUREAUS);
+    expect(bureaus).toContain('https://data.brreg.no/enhetsregisteret/api');
+    expect(bureaus).toContain('regnskap');
+    expect(bureaus).toContain('{{resolve:secretsmanager:credmon/companies-house-api-key:SecretString:::}}');
+    expect(bureaus).toContain('\\"creditBureau\\":null');
+  });
+
+  it('bundles the configured credit policy file and points CREDMON_POLICY_FILE at it', () => {
+    const { template: withPolicy } = synthCredmon({ config: { policyFile: 'config/credit-policy.json' } });
+    withPolicy.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `credmon ${FUNCTIONS.monitor.name}`,
+      Environment: { Variables: Match.objectLike({ CREDMON_POLICY_FILE: '/var/task/credit-policy.json' }) },
     });
   });
 
