@@ -14,10 +14,13 @@ export type Random = () => number;
  * random(); // 0.6270739405881613, the same on every run
  */
 export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
+  // State in a typed array: a closure variable above 2^30 would be boxed on every call, and with
+  // thousands of long-lived generators those boxes make garbage collection dominate a long run.
+  const state = new Uint32Array([seed >>> 0]);
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+    const next = ((state[0] ?? 0) + 0x6d2b79f5) >>> 0;
+    state[0] = next;
+    let t = next;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
