@@ -11,8 +11,15 @@
  */
 import { InputError } from '#shared/errors.ts';
 import type { ProceedingKind, Snapshot, SubjectState } from '../snapshot.ts';
-import { keyFiguresFromAccounts, scoreAccounts } from './accounts.ts';
-import type { RiskAssessment, RiskReason } from './assessment.ts';
+import {
+  FEATURES,
+  featuresOf,
+  keyFiguresFromAccounts,
+  loadAccountsParams,
+  scoreAccounts,
+} from './accounts.ts';
+import { DEFAULT_ACCOUNTS_PARAMS } from './accounts-params.ts';
+import type { RiskAssessment, RiskClass, RiskReason } from './assessment.ts';
 import { type RiskBands, riskClassOf } from './bands.ts';
 import { epochDay, type PaymentExperience } from './paydex.ts';
 
@@ -127,6 +134,50 @@ const DAYS_PER_YEAR = 365.25;
  * assessment.reasons[0]; // e.g. { code: 'PAYMENT_REMARKS_UNRESOLVED', text: '3 unresolved payment remarks …', contribution: 2.77 }
  */
 export function assessRisk(input: AssessRiskInput): RiskAssessment {
+  const reasons: RiskReason[] = [];
+  const result = evaluate(input, reasons);
+  return {
+    class: result.riskClass,
+    pd: result.pd,
+    reasons: topReasons(reasons, result.insufficient),
+    model: RISK_MODEL_ID,
+  };
+}
+
+/**
+ * The class and PD of {@link assessRisk} without building reasons: for bulk re-scoring (a whole
+ * portfolio after a band or policy change) where only the class matters. About twice as fast
+ * because the accounts part skips the accounts model's reason texts.
+ *
+ * @example
+ * assessRiskFast({ snapshot, paymentExperience: null, today: '2026-11-01' }); // { class: 'B', pd: 0.0116… }
+ */
+export function assessRiskFast(input: AssessRiskInput): { class: RiskClass; pd: number } {
+  const result = evaluate(input, null);
+  return { class: result.riskClass, pd: result.pd };
+}
+
+/** Where reasons go; null when the caller wants only the numbers. */
+type Sink = RiskReason[] | null;
+
+const ACCOUNTS_PARAMS = loadAccountsParams(DEFAULT_ACCOUNTS_PARAMS, 'shared/domain/risk/accounts-params.ts');
+const ACCOUNTS_BETAS = FEATURES.map((f) => ACCOUNTS_PARAMS.coefficients[f.name] ?? 0);
+const ACCOUNTS_BASE = ACCOUNTS_PARAMS.intercept + ACCOUNTS_PARAMS.horizonShift;
+
+/** The accounts model's log-odds without its reasons (same params, features and clamp as scoreAccounts). */
+function accountsLogOdds(accounts: NonNullable<Snapshot['accounts']>): number | null {
+  const features = featuresOf(keyFiguresFromAccounts(accounts), ACCOUNTS_PARAMS.reference);
+  if (features === null) return null;
+  let logOdds = ACCOUNTS_BASE;
+  for (let i = 0; i < ACCOUNTS_BETAS.length; i++)
+    logOdds += (ACCOUNTS_BETAS[i] ?? 0) * (features.values[i] ?? 0);
+  return Math.min(RISK_TERMS.clamp, Math.max(-RISK_TERMS.clamp, logOdds));
+}
+
+function evaluate(
+  input: AssessRiskInput,
+  reasons: Sink,
+): { pd: number; riskClass: RiskClass; insufficient: RiskReason | null } {
   const { snapshot } = input;
   const today = epochDay(input.today);
   if (Number.isNaN(today)) {
@@ -135,7 +186,6 @@ export function assessRisk(input: AssessRiskInput): RiskAssessment {
     );
   }
   const business = snapshot.kind === 'business';
-  const reasons: RiskReason[] = [];
   let insufficient: RiskReason | null = null;
   let logOdds: number;
 
@@ -145,28 +195,36 @@ export function assessRisk(input: AssessRiskInput): RiskAssessment {
     let scored = false;
     logOdds = RISK_TERMS.businessPrior;
     if (accounts !== null && problem === null) {
-      const score = scoreAccounts(keyFiguresFromAccounts(accounts));
-      if (!score.insufficientData && score.logOdds !== null && Number.isFinite(score.logOdds)) {
-        logOdds = score.logOdds;
-        scored = true;
-        for (const reason of score.reasons) {
-          if (reason.code !== 'INSUFFICIENT_DATA') reasons.push(reason);
+      if (reasons === null) {
+        const fast = accountsLogOdds(accounts);
+        if (fast !== null) {
+          logOdds = fast;
+          scored = true;
         }
       } else {
-        insufficient = score.reasons.find((r) => r.code === 'INSUFFICIENT_DATA') ?? null;
+        const score = scoreAccounts(keyFiguresFromAccounts(accounts));
+        if (!score.insufficientData && score.logOdds !== null && Number.isFinite(score.logOdds)) {
+          logOdds = score.logOdds;
+          scored = true;
+          for (const reason of score.reasons) {
+            if (reason.code !== 'INSUFFICIENT_DATA') reasons.push(reason);
+          }
+        } else {
+          insufficient = score.reasons.find((r) => r.code === 'INSUFFICIENT_DATA') ?? null;
+        }
       }
     }
     if (!scored) {
-      insufficient ??= {
-        code: 'INSUFFICIENT_DATA',
-        text: `The accounts cannot be scored: ${problem ?? 'too few key figures are reported'}.`,
-        contribution: 0,
-      };
-      insufficient = {
-        code: 'INSUFFICIENT_DATA',
-        text: `${insufficient.text.replace(/\.$/, '')}; the PD rests on company age, size and credit data.`,
-        contribution: 0,
-      };
+      if (reasons !== null) {
+        const why =
+          insufficient?.text ??
+          `The accounts cannot be scored: ${problem ?? 'too few key figures are reported'}.`;
+        insufficient = {
+          code: 'INSUFFICIENT_DATA',
+          text: `${why.replace(/\.$/, '')}; the PD rests on company age, size and credit data.`,
+          contribution: 0,
+        };
+      }
       logOdds += sizeTerm(snapshot.employees, reasons);
     }
     logOdds += ageTerm(snapshot.identity.foundedOn, today, reasons);
@@ -188,12 +246,15 @@ export function assessRisk(input: AssessRiskInput): RiskAssessment {
     const implied = bureau.prior + bureau.slope * (50 - score);
     const contribution = bureau.weight * (implied - logOdds);
     logOdds += contribution;
-    push(
-      reasons,
-      'BUREAU_SCORE',
-      `The credit bureau scores the subject ${Math.round(score)} of 100 (${score >= 50 ? 'at or above' : 'below'} average).`,
-      contribution,
-    );
+    if (reasons !== null) {
+      const side = score >= 50 ? 'at or above' : 'below';
+      push(
+        reasons,
+        'BUREAU_SCORE',
+        `The credit bureau scores the subject ${Math.round(score)} of 100 (${side} average).`,
+        contribution,
+      );
+    }
   }
 
   const clamp = RISK_TERMS.clamp;
@@ -206,23 +267,25 @@ export function assessRisk(input: AssessRiskInput): RiskAssessment {
     const floor = STATUS_FLOORS[terminal] ?? 0.5;
     const contribution = pd < floor ? logit(floor) - logOdds : 0;
     if (pd < floor) pd = floor;
-    push(
-      reasons,
-      `STATUS_${terminal.toUpperCase().replace(/-/g, '_')}`,
-      `${STATUS_TEXT[terminal]}.`,
-      contribution,
-    );
+    if (reasons !== null) {
+      push(
+        reasons,
+        `STATUS_${terminal.toUpperCase().replace(/-/g, '_')}`,
+        `${STATUS_TEXT[terminal]}.`,
+        contribution,
+      );
+    }
   }
 
   return {
-    class: riskClassOf(pd, { insolvent: terminal !== null, bands: input.bands }),
     pd,
-    reasons: topReasons(reasons, insufficient),
-    model: RISK_MODEL_ID,
+    riskClass: riskClassOf(pd, { insolvent: terminal !== null, bands: input.bands }),
+    insufficient,
   };
 }
 
-function push(reasons: RiskReason[], code: string, text: string, contribution: number): void {
+function push(reasons: Sink, code: string, text: string, contribution: number): void {
+  if (reasons === null) return;
   reasons.push({ code, text, contribution: Math.round(contribution * 1000) / 1000 });
 }
 
@@ -262,7 +325,7 @@ function contradiction(accounts: NonNullable<Snapshot['accounts']>, today: numbe
   return null;
 }
 
-function sizeTerm(employees: number | null, reasons: RiskReason[]): number {
+function sizeTerm(employees: number | null, reasons: Sink): number {
   if (employees === null) return 0;
   const size = RISK_TERMS.size;
   if (employees === 0) {
@@ -280,7 +343,7 @@ function sizeTerm(employees: number | null, reasons: RiskReason[]): number {
   return size.micro;
 }
 
-function ageTerm(foundedOn: string | null, today: number, reasons: RiskReason[]): number {
+function ageTerm(foundedOn: string | null, today: number, reasons: Sink): number {
   if (foundedOn === null) return 0;
   const founded = epochDay(foundedOn);
   if (Number.isNaN(founded) || founded > today) return 0;
@@ -318,7 +381,7 @@ function formatYears(years: number): string {
   return rounded === 1 ? '1 year' : `${rounded} years`;
 }
 
-function filingTerms(snapshot: Snapshot, today: number, reasons: RiskReason[]): number {
+function filingTerms(snapshot: Snapshot, today: number, reasons: Sink): number {
   const filing = snapshot.accountsFiling;
   if (filing?.overdue === true) {
     const due = filing.nextDue === null ? '' : ` (due ${filing.nextDue})`;
@@ -338,7 +401,7 @@ function filingTerms(snapshot: Snapshot, today: number, reasons: RiskReason[]): 
   return RISK_TERMS.accountsOutdated;
 }
 
-function remarkTerms(snapshot: Snapshot, today: number, business: boolean, reasons: RiskReason[]): number {
+function remarkTerms(snapshot: Snapshot, today: number, business: boolean, reasons: Sink): number {
   const terms = business ? RISK_TERMS.remarks.business : RISK_TERMS.remarks.individual;
   let unresolved = 0;
   let recent = 0;
@@ -380,7 +443,7 @@ function remarkTerms(snapshot: Snapshot, today: number, business: boolean, reaso
   return total;
 }
 
-function collectionTerm(snapshot: Snapshot, today: number, reasons: RiskReason[]): number {
+function collectionTerm(snapshot: Snapshot, today: number, reasons: Sink): number {
   let open = 0;
   for (const c of snapshot.credit.collectionCases) {
     if (c.closedOn === null || !(epochDay(c.closedOn) <= today)) open++;
@@ -392,7 +455,7 @@ function collectionTerm(snapshot: Snapshot, today: number, reasons: RiskReason[]
   return contribution;
 }
 
-function debtRegisterTerms(snapshot: Snapshot, business: boolean, reasons: RiskReason[]): number {
+function debtRegisterTerms(snapshot: Snapshot, business: boolean, reasons: Sink): number {
   const entries = snapshot.credit.debtRegister;
   if (entries.length === 0) return 0;
   let amount = 0;
@@ -437,7 +500,7 @@ function formatAmount(amount: number): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function experienceTerms(experience: PaymentExperience, reasons: RiskReason[]): number {
+function experienceTerms(experience: PaymentExperience, reasons: Sink): number {
   const paydex = experience.paydex;
   if (paydex === null || !Number.isFinite(paydex)) return 0;
   const experiences = experience.paidInvoices + experience.openOverdue;
@@ -486,7 +549,7 @@ function experienceTerms(experience: PaymentExperience, reasons: RiskReason[]): 
   return total;
 }
 
-function addressTerms(snapshot: Snapshot, reasons: RiskReason[]): number {
+function addressTerms(snapshot: Snapshot, reasons: Sink): number {
   if (snapshot.status.addressProtected) {
     push(
       reasons,
@@ -511,7 +574,7 @@ const RESTRUCTURING_KINDS = new Set([
   'voluntary-arrangement',
 ]);
 
-function stateTerms(snapshot: Snapshot, reasons: RiskReason[]): number {
+function stateTerms(snapshot: Snapshot, reasons: Sink): number {
   const { state, proceedings } = snapshot.status;
   let restructuring = state === 'restructuring';
   for (const p of proceedings) if (RESTRUCTURING_KINDS.has(p.kind)) restructuring = true;

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { keyFiguresFromAccounts, scoreAccounts } from '#shared/domain/risk/accounts.ts';
 import { RiskAssessment } from '#shared/domain/risk/assessment.ts';
 import { DEFAULT_BANDS, RiskBands, riskClassOf } from '#shared/domain/risk/bands.ts';
-import { assessRisk, MAX_REASONS, RISK_MODEL_ID, RISK_TERMS } from '#shared/domain/risk/model.ts';
+import {
+  assessRisk,
+  assessRiskFast,
+  MAX_REASONS,
+  RISK_MODEL_ID,
+  RISK_TERMS,
+} from '#shared/domain/risk/model.ts';
 import { type PaymentExperience, paydexFromDaysBeyondTerms } from '#shared/domain/risk/paydex.ts';
 import {
   type AnnualAccounts,
@@ -457,6 +463,35 @@ describe('assessRisk', () => {
             if (isTerminal(snapshot)) expect(assessment.pd).toBeGreaterThanOrEqual(0.5);
           },
         ),
+      );
+    });
+
+    it('assessRiskFast gives the same PD and class as assessRisk', () => {
+      fc.assert(
+        fc.property(snapshotArb, experienceArb, (snapshot, e) => {
+          // Prepare
+          const input = { snapshot, paymentExperience: withExperience(e), today: TODAY };
+          // Act
+          const full = assessRisk(input);
+          const fast = assessRiskFast(input);
+          // Assess
+          expect(fast.pd).toBeCloseTo(full.pd, 9);
+          if (Math.abs(fast.pd - full.pd) < 1e-12) expect(fast.class).toBe(full.class);
+        }),
+      );
+    });
+
+    it('assessRiskFast scores real-looking accounts exactly like the accounts model', () => {
+      // Prepare
+      const snapshot = business((s) => {
+        s.accounts = distressedAccounts;
+      });
+      // Act
+      const fast = assessRiskFast({ snapshot, paymentExperience: null, today: TODAY });
+      // Assess
+      expect(fast.pd).toBeCloseTo(
+        scoreAccounts(keyFiguresFromAccounts(distressedAccounts)).pd ?? Number.NaN,
+        12,
       );
     });
 
