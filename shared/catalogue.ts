@@ -22,12 +22,31 @@ export const TABLE = {
     /** Sparse: registry key of monitored businesses, for change feeds. `REG#<country>#<registryId>`. */
     registry: { name: 'registry-index', partitionKey: 'registryKey', sortKey: 'pk', projection: 'job' },
     /** Portfolio + class, for portfolio listings. `PF#<portfolio>`, `<class>#<subjectId>`. */
-    portfolio: { name: 'portfolio-index', partitionKey: 'portfolioKey', sortKey: 'portfolioSort', projection: 'keys' },
+    portfolio: {
+      name: 'portfolio-index',
+      partitionKey: 'portfolioKey',
+      sortKey: 'portfolioSort',
+      projection: 'keys',
+    },
     /** Sparse: subjects whose outbox holds unpublished alerts, oldest first, for the sweeper. */
-    outbox: { name: 'outbox-index', partitionKey: 'outboxPending', sortKey: 'outboxSince', projection: 'keys' },
+    outbox: {
+      name: 'outbox-index',
+      partitionKey: 'outboxPending',
+      sortKey: 'outboxSince',
+      projection: 'keys',
+    },
   },
   /** Non-key attributes projected into `projection: 'job'` indexes. */
-  jobAttributes: ['subjectId', 'kind', 'country', 'registryId', 'personToken', 'sealedNationalId', 'version', 'hash'],
+  jobAttributes: [
+    'subjectId',
+    'kind',
+    'country',
+    'registryId',
+    'personToken',
+    'sealedNationalId',
+    'version',
+    'hash',
+  ],
 } as const;
 
 /** Shards per tier in the sparse index: spreads a million subjects over partitions. */

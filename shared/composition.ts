@@ -3,18 +3,18 @@
  * One place, used by the Lambda handlers in AWS and by the local pipeline alike.
  */
 import { readFileSync } from 'node:fs';
-import { createAwsClients, type AwsClientOptions } from '#shared/adapters/aws/clients.ts';
-import { fetchSnapshot, createProviders, type BureauProvider } from '#shared/adapters/bureaus/provider.ts';
+import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
+import { type BureauProvider, createProviders, fetchSnapshot } from '#shared/adapters/bureaus/provider.ts';
 import { fetchTransport, type HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { createSealer, type Sealer } from '#shared/adapters/crypto/sealer.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
 import { SqsJobQueue } from '#shared/adapters/messaging/sqs-job-queue.ts';
 import { DynamoSubjectStore } from '#shared/adapters/store/dynamo-subject-store.ts';
 import type { RuntimeConfig } from '#shared/config.ts';
-import { loadCreditPolicy, type CreditPolicy } from '#shared/domain/policy.ts';
-import defaultPolicy from '../config/credit-policy.json' with { type: 'json' };
+import { type CreditPolicy, loadCreditPolicy } from '#shared/domain/policy.ts';
 import type { MonitorDependencies } from '#shared/use-cases/monitor-subject.ts';
 import type { JobSubject } from '#shared/use-cases/ports.ts';
+import defaultPolicy from '../config/credit-policy.json' with { type: 'json' };
 
 export interface CompositionOptions {
   readonly transport?: HttpTransport;

@@ -4,8 +4,8 @@
  * the missing or invalid variable.
  */
 import { z } from 'zod';
-import { BureauConfig } from '#shared/adapters/bureaus/provider.ts';
 import type { AwsEndpoints } from '#shared/adapters/aws/clients.ts';
+import { BureauConfig } from '#shared/adapters/bureaus/provider.ts';
 import { ConfigError } from '#shared/errors.ts';
 
 const Env = z.object({

@@ -7,8 +7,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Observability } from '#shared/observability.ts';
-import { type FanOutDependencies, type FanOutSettings, fanOut } from '#shared/use-cases/run-tier.ts';
 import { FanOutRequest } from '#shared/use-cases/ports.ts';
+import { type FanOutDependencies, type FanOutSettings, fanOut } from '#shared/use-cases/run-tier.ts';
 
 export interface FanOutHandlerDependencies extends Observability {
   readonly fanOut: Omit<FanOutDependencies, 'remainingMs'>;
@@ -39,7 +39,10 @@ export function createFanOutHandler(deps: FanOutHandlerDependencies) {
     };
     const processor = new BatchProcessor(EventType.SQS);
     try {
-      return await processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+      return await processPartialResponse(event, processRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
     } finally {
       metrics.publishStoredMetrics();
     }

@@ -44,7 +44,11 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
         }
       } catch (error) {
         metrics.addMetric('CheckErrors', MetricUnit.Count, 1);
-        logger.warn('check failed', { subjectId: subject.id, outcome: outcomeOf(error), reason: reasonOf(error) });
+        logger.warn('check failed', {
+          subjectId: subject.id,
+          outcome: outcomeOf(error),
+          reason: reasonOf(error),
+        });
         failures[subject.id] = reasonOf(error);
         failed.push(subject);
       }
@@ -63,7 +67,10 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
     try {
-      return await processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+      return await processPartialResponse(event, processRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
     } finally {
       metrics.publishStoredMetrics();
     }

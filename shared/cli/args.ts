@@ -110,7 +110,7 @@ export function describeFlags(specs: FlagSpecs): string {
     const value = spec.kind === 'boolean' ? '' : ` <${spec.kind === 'string' ? 'value' : spec.kind}>`;
     const fallback =
       spec.default === undefined || spec.default === false ? '' : ` (default: ${spec.default})`;
-    return `  --${name}${value}`.padEnd(30) + `${spec.description}${fallback}`;
+    return `${`  --${name}${value}`.padEnd(30)}${spec.description}${fallback}`;
   });
-  return [...rows, '  --help'.padEnd(30) + 'show this help'].join('\n');
+  return [...rows, `${'  --help'.padEnd(30)}show this help`].join('\n');
 }

@@ -9,8 +9,8 @@ import {
   type GlobalSecondaryIndex,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { QUEUES, type QueueKey, TABLE, TOPICS } from '#shared/catalogue.ts';
 
 export interface LocalResources {
@@ -49,13 +49,18 @@ export async function bootstrapResources(
     const queue = await createQueue(clients.sqs, `${LOCAL_PREFIX}-${definition.name}`, {
       VisibilityTimeout: String(visibility),
       MessageRetentionPeriod: String(definition.retentionDays * 86_400),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: definition.maxReceiveCount }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.arn,
+        maxReceiveCount: definition.maxReceiveCount,
+      }),
     });
     queueUrls[key] = queue.url;
     queueArns[key] = queue.arn;
     dlqUrls[key] = dlq.url;
   }
-  const topic = await clients.sns.send(new CreateTopicCommand({ Name: `${LOCAL_PREFIX}-${TOPICS.alerts.name}` }));
+  const topic = await clients.sns.send(
+    new CreateTopicCommand({ Name: `${LOCAL_PREFIX}-${TOPICS.alerts.name}` }),
+  );
   if (!topic.TopicArn) throw new Error('the embedded SNS returned no topic ARN');
   return { tableName, queueUrls, dlqUrls, queueArns, alertsTopicArn: topic.TopicArn };
 }

@@ -2,8 +2,9 @@
  * The embedded AWS: DynamoDB (dynalite) and SQS + SNS (fauxqs) in this process, on loopback ports.
  * The handlers talk to it through the ordinary AWS SDK clients, pointed here by endpoint overrides.
  */
-import type { AddressInfo } from 'node:net';
+
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import type { AwsEndpoints } from '#shared/adapters/aws/clients.ts';
@@ -56,7 +57,8 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     if (sqsDir) mkdirSync(sqsDir, { recursive: true });
     fauxqs = await startFauxqs({
       port: options.sqsPort ?? 0,
-      host,
+      // Names the queue URLs' host (sqs.<region>.localhost); clients still connect to `host`.
+      host: 'localhost',
       logger: false,
       defaultRegion: region,
       ...(sqsDir ? { dataDir: sqsDir } : {}),

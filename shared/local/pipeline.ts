@@ -2,11 +2,12 @@
  * The whole pipeline on one machine: the embedded AWS, the resources from the catalogue, and the
  * same handlers that run in Lambda, fed by local event-source pollers.
  */
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+
 import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
 import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
-import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
 import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
 import { FUNCTIONS, type QueueKey } from '#shared/catalogue.ts';
 import { type Composition, compose } from '#shared/composition.ts';
@@ -188,7 +189,9 @@ async function assemble(aws: EmbeddedAws, options: LocalPipelineOptions): Promis
           Endpoint: Attributes?.QueueArn ?? '',
           Attributes: {
             RawMessageDelivery: 'true',
-            ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' } : {}),
+            ...(filterPolicy
+              ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' }
+              : {}),
           },
         }),
       );
@@ -196,7 +199,12 @@ async function assemble(aws: EmbeddedAws, options: LocalPipelineOptions): Promis
     },
     async requestTier(tier, requestedBy = 'local') {
       const request: FanOutRequest = { tier, requestedBy, requestedAt: options.now().toISOString() };
-      await sqs.send(new SendMessageCommand({ QueueUrl: resources.queueUrls.fanOut, MessageBody: JSON.stringify(request) }));
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: resources.queueUrls.fanOut,
+          MessageBody: JSON.stringify(request),
+        }),
+      );
     },
     async waitIdle({ timeoutMs = 600_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
@@ -205,7 +213,9 @@ async function assemble(aws: EmbeddedAws, options: LocalPipelineOptions): Promis
         if (Date.now() > deadline) throw new Error(`the local pipeline did not drain within ${timeoutMs} ms`);
         const depths = await queueDepths();
         const busy =
-          (depths.fanOut ?? 0) + (depths.monitorJobs ?? 0) + pollers.reduce((sum, poller) => sum + poller.inFlight(), 0);
+          (depths.fanOut ?? 0) +
+          (depths.monitorJobs ?? 0) +
+          pollers.reduce((sum, poller) => sum + poller.inFlight(), 0);
         quietChecks = busy === 0 ? quietChecks + 1 : 0;
         await new Promise((resolve) => setTimeout(resolve, busy === 0 ? 30 : 50));
       }

@@ -107,7 +107,12 @@ async function receiveBatch(
     const received = result.Messages ?? [];
     messages.push(...received);
     if (received.length === 0 && messages.length > 0) break;
-  } while (isRunning() && messages.length > 0 && messages.length < options.batchSize && Date.now() < deadline);
+  } while (
+    isRunning() &&
+    messages.length > 0 &&
+    messages.length < options.batchSize &&
+    Date.now() < deadline
+  );
   return messages;
 }
 
@@ -129,7 +134,10 @@ async function invoke(sqs: SQSClient, options: PollerOptions, messages: Message[
     await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: options.queueUrl,
-        Entries: succeeded.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        Entries: succeeded.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+        })),
       }),
     );
   }
@@ -162,7 +170,12 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
     messageAttributes: Object.fromEntries(
       Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
         name,
-        { dataType: value.DataType ?? 'String', stringValue: value.StringValue, stringListValues: [], binaryListValues: [] },
+        {
+          dataType: value.DataType ?? 'String',
+          stringValue: value.StringValue,
+          stringListValues: [],
+          binaryListValues: [],
+        },
       ]),
     ),
     md5OfBody: message.MD5OfBody ?? '',

@@ -33,12 +33,14 @@ export function parseScheduleExpression(expression: string): ScheduleExpression 
   }
   const cron = /^cron\((.+)\)$/.exec(expression);
   const fields = cron?.[1]?.trim().split(/\s+/);
-  if (!fields || fields.length !== 6) {
+  if (fields?.length !== 6) {
     throw new Error(`schedule expression '${expression}': expected cron(m h dom mon dow yr) or rate(n unit)`);
   }
   const [minutes, hours, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if ((dom === '?') === (dow === '?')) {
-    throw new Error(`schedule expression '${expression}': exactly one of day-of-month and day-of-week must be '?'`);
+    throw new Error(
+      `schedule expression '${expression}': exactly one of day-of-month and day-of-week must be '?'`,
+    );
   }
   return {
     kind: 'cron',

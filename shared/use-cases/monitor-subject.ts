@@ -66,7 +66,8 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
       await deps.publisher.publish(pending);
       await deps.store.clearOutbox(job.id, state.version);
     }
-    if (state.hash === hash) return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'unchanged' };
+    if (state.hash === hash)
+      return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'unchanged' };
 
     const commit = planCommit(state, fetched, hash, deps);
     if (!(await deps.store.commitCheck(commit))) continue;
@@ -77,10 +78,17 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     await deps.store.clearOutbox(job.id, version);
     return { kind: 'changed', version, alerts: commit.outbox };
   }
-  throw new VersionConflictError(`subject ${job.id}: version moved ${MAX_CONFLICT_RETRIES} times during one check`);
+  throw new VersionConflictError(
+    `subject ${job.id}: version moved ${MAX_CONFLICT_RETRIES} times during one check`,
+  );
 }
 
-function planCommit(state: SubjectState, fetched: FetchedSnapshot, hash: string, deps: MonitorDependencies): CheckCommit {
+function planCommit(
+  state: SubjectState,
+  fetched: FetchedSnapshot,
+  hash: string,
+  deps: MonitorDependencies,
+): CheckCommit {
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
   const next = fetched.snapshot;
@@ -95,7 +103,10 @@ function planCommit(state: SubjectState, fetched: FetchedSnapshot, hash: string,
     eventTypes: events.map((event) => event.type),
   });
   const actions: RecommendedAction[] = decision.actions;
-  const fetchedAt = fetched.sources.reduce((latest, source) => (source.fetchedAt > latest ? source.fetchedAt : latest), '');
+  const fetchedAt = fetched.sources
+    .map((source) => source.fetchedAt)
+    .sort()
+    .at(-1);
   const outbox = buildAlerts({
     subject: state.subject,
     snapshot: next,
@@ -104,7 +115,10 @@ function planCommit(state: SubjectState, fetched: FetchedSnapshot, hash: string,
     risk,
     previousRisk: state.risk,
     actions,
-    source: { bureau: fetched.sources.map((source) => source.provider).join('+'), fetchedAt: fetchedAt || now.toISOString() },
+    source: {
+      bureau: fetched.sources.map((source) => source.provider).join('+'),
+      fetchedAt: fetchedAt ?? now.toISOString(),
+    },
     detectedAt: now.toISOString(),
   });
   return {

@@ -87,7 +87,10 @@ export interface TierPage {
 
 export interface SubjectStore {
   /** Creates or updates the enrolment; never touches monitoring state. Idempotent by id. */
-  enrol(subject: MonitoredSubject, sealedNationalId: string | null): Promise<'created' | 'updated' | 'unchanged'>;
+  enrol(
+    subject: MonitoredSubject,
+    sealedNationalId: string | null,
+  ): Promise<'created' | 'updated' | 'unchanged'>;
   get(subjectId: string): Promise<SubjectState | null>;
   /** Conditional on the version: returns false when another writer got there first. */
   commitCheck(commit: CheckCommit): Promise<boolean>;

@@ -14,11 +14,13 @@ export class SnsAlertPublisher implements AlertPublisher {
 
   async publish(alerts: readonly AlertV1[]): Promise<void> {
     for (let start = 0; start < alerts.length; start += SNS_BATCH) {
-      let entries: PublishBatchRequestEntry[] = alerts.slice(start, start + SNS_BATCH).map((alert, index) => ({
-        Id: String(index),
-        Message: JSON.stringify(alert),
-        MessageAttributes: alertMessageAttributes(alert),
-      }));
+      let entries: PublishBatchRequestEntry[] = alerts
+        .slice(start, start + SNS_BATCH)
+        .map((alert, index) => ({
+          Id: String(index),
+          Message: JSON.stringify(alert),
+          MessageAttributes: alertMessageAttributes(alert),
+        }));
       for (let attempt = 1; entries.length > 0; attempt++) {
         const result = await this.sns.send(
           new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: entries }),

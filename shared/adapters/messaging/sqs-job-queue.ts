@@ -1,5 +1,9 @@
 /** Monitor jobs and fan-out continuations on SQS, sent in batches of ten. */
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { TransientError } from '#shared/errors.ts';
 import type { FanOutRequest, JobQueue, MonitorJob } from '#shared/use-cases/ports.ts';
 

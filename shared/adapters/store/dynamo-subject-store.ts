@@ -22,6 +22,7 @@ import type {
   SubjectStore,
   TierPage,
 } from '#shared/use-cases/ports.ts';
+import { buildUpdate, withCondition } from './update-expression.ts';
 
 export interface DynamoSubjectStoreOptions {
   readonly tableName: string;
@@ -71,43 +72,41 @@ export class DynamoSubjectStore implements SubjectStore {
     const existing = await this.get(subject.id);
     if (existing?.monitored && sameEnrolment(existing.subject, subject)) return 'unchanged' as const;
     const effectiveTier = existing ? stricterTier(existing.effectiveTier, subject.tier) : subject.tier;
+    const update = buildUpdate({
+      set: {
+        entity: 'subject',
+        subjectId: subject.id,
+        kind: subject.kind,
+        country: subject.country,
+        registryId: subject.registryId,
+        personToken: subject.personToken,
+        sealedNationalId,
+        subject,
+        monitored: true,
+        effectiveTier,
+        tierShard: tierShardKey(effectiveTier, tierShardOf(subject.id)),
+        portfolioKey: `PF#${subject.portfolioId}`,
+        ...(subject.registryId ? { registryKey: registryKey(subject.country, subject.registryId) } : {}),
+      },
+      setIfAbsent: {
+        portfolioSort: `-#${subject.id}`,
+        version: 0,
+        enrolledAt: new Date(this.now()).toISOString(),
+      },
+    });
     await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: subjectKey(subject.id), sk: STATE },
-        UpdateExpression:
-          'SET entity = :entity, subjectId = :id, kind = :kind, country = :country, registryId = :registryId, ' +
-          'personToken = :personToken, sealedNationalId = :sealed, subject = :subject, monitored = :true, ' +
-          'effectiveTier = :tier, tierShard = :tierShard, portfolioKey = :portfolioKey, ' +
-          'portfolioSort = if_not_exists(portfolioSort, :portfolioSort), ' +
-          'version = if_not_exists(version, :zero), enrolledAt = if_not_exists(enrolledAt, :now)' +
-          (subject.registryId ? ', registryKey = :registryKey' : ''),
-        ExpressionAttributeValues: {
-          ':entity': 'subject',
-          ':id': subject.id,
-          ':kind': subject.kind,
-          ':country': subject.country,
-          ':registryId': subject.registryId,
-          ':personToken': subject.personToken,
-          ':sealed': sealedNationalId,
-          ':subject': subject,
-          ':true': true,
-          ':tier': effectiveTier,
-          ':tierShard': tierShardKey(effectiveTier, tierShardOf(subject.id)),
-          ':portfolioKey': `PF#${subject.portfolioId}`,
-          ':portfolioSort': `-#${subject.id}`,
-          ':zero': 0,
-          ':now': new Date(this.now()).toISOString(),
-          ...(subject.registryId ? { ':registryKey': registryKey(subject.country, subject.registryId) } : {}),
-        },
-      }),
+      new UpdateCommand({ TableName: this.table, Key: { pk: subjectKey(subject.id), sk: STATE }, ...update }),
     );
     return existing ? ('updated' as const) : ('created' as const);
   }
 
   async get(subjectId: string): Promise<SubjectState | null> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { pk: subjectKey(subjectId), sk: STATE }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: subjectKey(subjectId), sk: STATE },
+        ConsistentRead: true,
+      }),
     );
     if (!Item) return null;
     return {
@@ -131,35 +130,38 @@ export class DynamoSubjectStore implements SubjectStore {
     const hasOutbox = commit.outbox.length > 0;
     const riskClass = commit.risk.class;
     try {
+      const update = buildUpdate({
+        set: {
+          version: commit.expectedVersion + 1,
+          hash: commit.hash,
+          snapshot: commit.snapshot,
+          risk: commit.risk,
+          riskClass,
+          pd: commit.risk.pd,
+          actions: commit.actions,
+          effectiveTier: commit.effectiveTier,
+          tierShard: tierShardKey(commit.effectiveTier, tierShardOf(commit.subjectId)),
+          portfolioSort: `${riskClass}#${commit.subjectId}`,
+          lastCheckedAt: commit.checkedAt,
+          lastChangedAt: commit.checkedAt,
+          outbox: commit.outbox,
+          ...(hasOutbox ? { outboxSince: commit.checkedAt, outboxPending: 'PENDING' } : {}),
+        },
+        remove: hasOutbox ? [] : ['outboxSince', 'outboxPending'],
+      });
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: subjectKey(commit.subjectId), sk: STATE },
-          ConditionExpression: 'version = :expected AND monitored = :true',
-          UpdateExpression:
-            'SET version = :next, #hash = :hash, snapshot = :snapshot, risk = :risk, riskClass = :class, ' +
-            'pd = :pd, actions = :actions, effectiveTier = :tier, tierShard = :tierShard, ' +
-            'portfolioSort = :portfolioSort, lastCheckedAt = :checkedAt, lastChangedAt = :checkedAt, ' +
-            'outbox = :outbox' +
-            (hasOutbox ? ', outboxSince = :checkedAt, outboxPending = :pending' : ' REMOVE outboxSince, outboxPending'),
-          ExpressionAttributeNames: { '#hash': 'hash' },
-          ExpressionAttributeValues: {
-            ':expected': commit.expectedVersion,
-            ':true': true,
-            ':next': commit.expectedVersion + 1,
-            ':hash': commit.hash,
-            ':snapshot': commit.snapshot,
-            ':risk': commit.risk,
-            ':class': riskClass,
-            ':pd': commit.risk.pd,
-            ':actions': commit.actions,
-            ':tier': commit.effectiveTier,
-            ':tierShard': tierShardKey(commit.effectiveTier, tierShardOf(commit.subjectId)),
-            ':portfolioSort': `${riskClass}#${commit.subjectId}`,
-            ':checkedAt': commit.checkedAt,
-            ':outbox': commit.outbox,
-            ...(hasOutbox ? { ':pending': 'PENDING' } : {}),
-          },
+          ...withCondition(
+            update,
+            '#cv = :expected AND #cm = :true',
+            { '#cv': 'version', '#cm': 'monitored' },
+            {
+              ':expected': commit.expectedVersion,
+              ':true': true,
+            },
+          ),
         }),
       );
       return true;
@@ -212,7 +214,11 @@ export class DynamoSubjectStore implements SubjectStore {
   private async putOnce(item: Record<string, unknown>): Promise<void> {
     try {
       await this.db.send(
-        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -225,9 +231,12 @@ export class DynamoSubjectStore implements SubjectStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: subjectKey(subjectId), sk: STATE },
-          ConditionExpression: 'version = :version',
-          UpdateExpression: 'SET outbox = :empty REMOVE outboxSince, outboxPending',
-          ExpressionAttributeValues: { ':version': version, ':empty': [] },
+          ...withCondition(
+            buildUpdate({ set: { outbox: [] }, remove: ['outboxSince', 'outboxPending'] }),
+            '#cv = :version',
+            { '#cv': 'version' },
+            { ':version': version },
+          ),
         }),
       );
     } catch (error) {
@@ -244,7 +253,9 @@ export class DynamoSubjectStore implements SubjectStore {
         KeyConditionExpression: 'tierShard = :shard',
         ExpressionAttributeValues: { ':shard': tierShardKey(tier, shard) },
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
+        ...(cursor
+          ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }
+          : {}),
       }),
     );
     return {
@@ -288,9 +299,11 @@ export class DynamoSubjectStore implements SubjectStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: subjectKey(subjectId), sk: STATE },
-          ConditionExpression: 'attribute_exists(pk)',
-          UpdateExpression: 'SET paymentExperience = :experience',
-          ExpressionAttributeValues: { ':experience': experience },
+          ...withCondition(
+            buildUpdate({ set: { paymentExperience: experience } }),
+            'attribute_exists(pk)',
+            {},
+          ),
         }),
       );
       return true;
@@ -308,10 +321,16 @@ export class DynamoSubjectStore implements SubjectStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: subjectKey(subjectId), sk: STATE },
-        UpdateExpression:
-          'SET monitored = :false, removedAt = :now REMOVE tierShard, registryKey, outboxPending' +
-          (erase ? ', sealedNationalId, snapshot, personToken, subject.personToken' : ''),
-        ExpressionAttributeValues: { ':false': false, ':now': new Date(this.now()).toISOString() },
+        ...buildUpdate({
+          set: { monitored: false, removedAt: new Date(this.now()).toISOString() },
+          remove: [
+            'tierShard',
+            'registryKey',
+            'outboxPending',
+            // Erasure: an individual's personal data goes with the monitoring.
+            ...(erase ? ['sealedNationalId', 'snapshot', 'personToken', 'subject.personToken'] : []),
+          ],
+        }),
       }),
     );
     return true;
@@ -330,7 +349,9 @@ export class DynamoSubjectStore implements SubjectStore {
     );
     const nowSeconds = Math.floor(this.now() / 1000);
     // Emulators never delete TTL-expired items, and DynamoDB deletes them late: filter in code.
-    return (result.Items ?? []).filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds);
+    return (result.Items ?? []).filter(
+      (item) => typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds,
+    );
   }
 }
 

@@ -1,0 +1,192 @@
+/**
+ * One local run: the simulator's world, the pipeline on the embedded AWS, the schedules over
+ * simulated days, and a subscriber queue receiving every alert.
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { SCHEDULES } from '#shared/catalogue.ts';
+import { AlertV1 } from '#shared/domain/alert.ts';
+import type { RiskClass } from '#shared/domain/risk/assessment.ts';
+import type { Tier } from '#shared/domain/subject.ts';
+import { startSimulator } from '#shared/simulator/server.ts';
+import type { SimWorld } from '#shared/simulator/types.ts';
+import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
+import { startLocalPipeline } from './pipeline.ts';
+import { firesOnDate, parseScheduleExpression } from './schedule-expressions.ts';
+
+export interface FaultRates {
+  readonly faultRate: number;
+  readonly timeoutRate: number;
+  readonly malformedRate: number;
+  readonly throttleRate: number;
+}
+
+export interface LocalRunOptions {
+  readonly world: SimWorld;
+  readonly days: number;
+  readonly faults?: FaultRates;
+  readonly seed?: number;
+  readonly dataDir?: string;
+  /** Each delivered alert, as the subscriber received it. */
+  readonly onAlert?: (alert: AlertV1, raw: string) => void;
+  readonly onDay?: (day: number, days: number) => void;
+  /** Failure injection between the state write and the publish (fault proofs). */
+  readonly afterCommit?: (subjectId: string) => void;
+  /** Where the functions' log lines (Powertools JSON) go; dropped when absent. */
+  readonly logSink?: (line: string) => void;
+}
+
+export interface LocalRunSummary {
+  subjects: number;
+  days: number;
+  checks: number;
+  changes: number;
+  alertsPublished: number;
+  alertsDelivered: number;
+  riskClasses: Record<RiskClass, number>;
+  alertsByType: Record<string, number>;
+  dlq: number;
+  pendingOutboxes: number;
+  bureauRequests: number;
+  durationMs: number;
+}
+
+const TIERS_BY_SCHEDULE = SCHEDULES.map((schedule) => ({
+  tier: schedule.tier,
+  expression: parseScheduleExpression(schedule.expression),
+}));
+
+/** Counts the pipeline's own metrics (EMF lines) as the run goes. */
+function metricCounter() {
+  const totals: Record<string, number> = {};
+  return {
+    totals,
+    sink(line: string) {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        return;
+      }
+      for (const name of ['Checks', 'Changes', 'AlertsPublished', 'DeadLettered']) {
+        const value = parsed[name];
+        const sum = Array.isArray(value)
+          ? value.reduce((a: number, b: number) => a + b, 0)
+          : Number(value ?? 0);
+        totals[name] = (totals[name] ?? 0) + sum;
+      }
+    },
+  };
+}
+
+/**
+ * @example
+ * const summary = await runLocal({ world: createWorld({ seed: 1, subjects: 100, startDate }), days: 10 });
+ */
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummary> {
+  const started = Date.now();
+  const world = options.world;
+  world.advanceTo(0);
+  const simulator = await startSimulator({
+    world,
+    ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  const clock = () => new Date(`${world.today()}T06:00:00.000Z`);
+  const metrics = metricCounter();
+  const pipeline = await startLocalPipeline({
+    bureaus: {
+      brreg: { baseUrl: simulator.url },
+      regnskap: { baseUrl: simulator.url },
+      companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
+      creditBureau: { baseUrl: simulator.url },
+      // Local bureaus answer in milliseconds; short timeouts keep simulated faults cheap.
+      http: { timeoutMs: 1000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
+    },
+    now: clock,
+    metricsSink: metrics.sink,
+    ...(options.logSink ? { logSink: options.logSink } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+  });
+  try {
+    const subscriberUrl = await pipeline.subscribe('subscriber-all');
+    const { store, sealer } = pipeline.composition;
+    const portfolio = world.portfolio();
+    await enrolSubjects(portfolio, { store, sealer, tokenKey: pipeline.config.tokenKey });
+
+    let alertsDelivered = 0;
+    const alertsByType: Record<string, number> = {};
+    const drainSubscriber = async () => {
+      for (;;) {
+        const { Messages = [] } = await pipeline.composition.clients.sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: subscriberUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+        );
+        if (Messages.length === 0) return;
+        for (const message of Messages) {
+          const raw = message.Body ?? '';
+          const alert = AlertV1.parse(JSON.parse(raw));
+          alertsDelivered++;
+          alertsByType[alert.type] = (alertsByType[alert.type] ?? 0) + 1;
+          options.onAlert?.(alert, raw);
+        }
+        await pipeline.composition.clients.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: subscriberUrl,
+            Entries: Messages.map((message, index) => ({
+              Id: String(index),
+              ReceiptHandle: message.ReceiptHandle,
+            })),
+          }),
+        );
+      }
+    };
+
+    for (let day = 0; day < options.days; day++) {
+      world.advanceTo(day);
+      const date = world.today();
+      // Enrolment asks for an immediate baseline: day 0 checks every tier.
+      const tiers = new Set<Tier>(
+        day === 0
+          ? TIERS_BY_SCHEDULE.map((entry) => entry.tier)
+          : TIERS_BY_SCHEDULE.filter((entry) => firesOnDate(entry.expression, date)).map(
+              (entry) => entry.tier,
+            ),
+      );
+      for (const tier of tiers) await pipeline.requestTier(tier, 'schedule');
+      await pipeline.waitIdle();
+      await drainSubscriber();
+      options.onDay?.(day + 1, options.days);
+    }
+    // SNS → SQS delivery is asynchronous: give the last alerts a moment to land.
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await drainSubscriber();
+    }
+
+    const riskClasses: Record<RiskClass, number> = { A: 0, B: 0, C: 0, D: 0 };
+    let pendingOutboxes = 0;
+    for (const subject of portfolio) {
+      const state = await store.get(subject.id);
+      if (state?.risk) riskClasses[state.risk.class]++;
+      if (state && state.outbox.length > 0) pendingOutboxes++;
+    }
+    const depths = await pipeline.queueDepths();
+    return {
+      subjects: portfolio.length,
+      days: options.days,
+      checks: metrics.totals.Checks ?? 0,
+      changes: metrics.totals.Changes ?? 0,
+      alertsPublished: metrics.totals.AlertsPublished ?? 0,
+      alertsDelivered,
+      riskClasses,
+      alertsByType,
+      dlq: depths.monitorJobsDlq ?? 0,
+      pendingOutboxes,
+      bureauRequests: simulator.stats().requests,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await pipeline.stop();
+    await simulator.close();
+  }
+}
