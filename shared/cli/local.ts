@@ -1,5 +1,6 @@
 /** `credmon local`: the whole pipeline on the embedded AWS against the bureau simulator. */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AlertV1 } from '#shared/domain/alert.ts';
 import { runLocal } from '#shared/local/run.ts';
 import { loadScenario } from '#shared/simulator/scenario.ts';
@@ -21,6 +22,12 @@ const FLAGS = {
     description: 'simulated date of day 0 (YYYY-MM-DD)',
   },
   scenario: { kind: 'string', description: 'run a scenario file instead of the generated portfolio' },
+  'data-dir': {
+    kind: 'string',
+    default: '.credmon',
+    description:
+      'where the embedded AWS keeps its state; a run starts afresh there (other commands then read it)',
+  },
   'alerts-out': { kind: 'string', description: 'write each delivered alert message as a JSON line to FILE' },
   json: { kind: 'boolean', default: false, description: 'end stdout with one JSON summary line' },
   'log-file': { kind: 'string', description: "append the functions' log lines (JSON) to FILE" },
@@ -59,8 +66,11 @@ export const localCommand: CliCommand = {
     const alertsOut = flags['alerts-out'] ? createWriteStream(flags['alerts-out']) : null;
     const logFile = flags['log-file'] ? createWriteStream(flags['log-file'], { flags: 'a' }) : null;
     const progress = io.stderr.isTTY === true && !flags.json;
+    const dataDir = resolve(io.cwd, flags['data-dir']);
+    resetDataDir(dataDir);
     const summary = await runLocal({
       world,
+      dataDir,
       days: flags.days,
       seed: flags.seed,
       faults: {
@@ -133,4 +143,12 @@ function bar(done: number, total: number): string {
   const width = 30;
   const filled = Math.round((done / total) * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+/** Removes the embedded AWS's state from an earlier run; leaves anything else in the folder alone. */
+function resetDataDir(dataDir: string): void {
+  for (const part of ['dynamodb', 'sqs-sns']) {
+    const path = join(dataDir, part);
+    if (existsSync(path)) rmSync(path, { recursive: true, force: true });
+  }
 }

@@ -5,25 +5,22 @@
 
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
+import type { AwsClientOptions } from '#shared/adapters/aws/clients.ts';
 import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
 import { FUNCTIONS, type QueueKey } from '#shared/catalogue.ts';
-import { type Composition, compose } from '#shared/composition.ts';
-import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
+import type { Composition } from '#shared/composition.ts';
+import type { RuntimeConfig } from '#shared/config.ts';
 import type { Tier } from '#shared/domain/subject.ts';
 import { createObservability } from '#shared/observability.ts';
 import type { FanOutRequest } from '#shared/use-cases/ports.ts';
 import { createFanOutHandler } from '../../functions/fan-out/create-handler.ts';
 import { createMonitorHandler } from '../../functions/monitor/create-handler.ts';
-import { bootstrapResources, LOCAL_PREFIX, type LocalResources } from './bootstrap.ts';
-import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws.ts';
+import { LOCAL_PREFIX, type LocalResources } from './bootstrap.ts';
+import type { EmbeddedAws } from './embedded-aws.ts';
 import { type Poller, startPoller } from './poller.ts';
-
-/** Secrets of a local run: fixed, since local data is not personal data of real people. */
-export const LOCAL_TOKEN_KEY = 'credmon-local-token-key';
-export const LOCAL_SEAL_KEY = 'credmon-local-seal-key';
+import { type LocalStack, startLocalStack } from './stack.ts';
 
 export interface LocalPipelineOptions {
   readonly bureaus: BureauConfigInput;
@@ -58,42 +55,24 @@ export interface LocalPipeline {
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const aws = await startEmbeddedAws(options.dataDir ? { dataDir: options.dataDir } : {});
-  try {
-    return await assemble(aws, options);
-  } catch (error) {
-    await aws.stop();
-    throw error;
-  }
-}
-
-async function assemble(aws: EmbeddedAws, options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const bootstrapClients = createAwsClients({ region: aws.region, endpoints: aws.endpoints });
-  // Long enough that a slow invocation is never handed to a second worker; failures retry sooner.
-  const resources = await bootstrapResources(
-    { dynamodb: bootstrapClients.dynamodbRaw, sqs: bootstrapClients.sqs, sns: bootstrapClients.sns },
-    { visibilityTimeoutSeconds: { fanOut: 60, monitorJobs: 60 } },
-  );
-  const config = loadRuntimeConfig({
-    AWS_REGION: aws.region,
-    TABLE_NAME: resources.tableName,
-    MONITOR_QUEUE_URL: resources.queueUrls.monitorJobs,
-    MONITOR_DLQ_URL: resources.dlqUrls.monitorJobs,
-    FAN_OUT_QUEUE_URL: resources.queueUrls.fanOut,
-    ALERTS_TOPIC_ARN: resources.alertsTopicArn,
-    CREDMON_BUREAUS: JSON.stringify(options.bureaus),
-    CREDMON_TOKEN_KEY: LOCAL_TOKEN_KEY,
-    CREDMON_SEAL_KEY: LOCAL_SEAL_KEY,
-    AWS_ENDPOINT_URL_DYNAMODB: aws.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: aws.endpoints.sqs,
-    AWS_ENDPOINT_URL_SNS: aws.endpoints.sns,
-  });
-  const composition = compose(config, {
+  const stack = await startLocalStack({
+    bureaus: options.bureaus,
     now: options.now,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.instrument ? { instrument: options.instrument } : {}),
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
   });
+  try {
+    return withPollers(stack, options);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPipeline {
+  const { aws, resources, config, composition } = stack;
   const { sqs, sns } = composition.clients;
   const observe = (serviceName: string) =>
     createObservability({
@@ -223,7 +202,7 @@ async function assemble(aws: EmbeddedAws, options: LocalPipelineOptions): Promis
     queueDepths,
     async stop() {
       await Promise.all(pollers.map((poller) => poller.stop()));
-      await aws.stop();
+      await stack.stop();
     },
   };
 }
