@@ -35,6 +35,16 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** How long a timed-out request is held before its connection is closed; default 3000 ms. */
   readonly holdMs?: number;
+  /** Bursts of 429: a bureau that throttles every caller for a while, not one request in many. */
+  readonly throttleBursts?: ThrottleBursts;
+}
+
+/** Bursts of 429 on top of the per-request faults. */
+export interface ThrottleBursts {
+  /** Chance, per request outside a burst, that a burst starts with it (0 to 1). */
+  readonly rate: number;
+  /** How many consecutive requests a burst answers 429. */
+  readonly length: number;
 }
 
 export interface SimulatorStats {
@@ -153,11 +163,30 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const counts: SimulatorStats = { requests: 0, faults: 0, timeouts: 0, malformed: 0, throttled: 0 };
   const held = new Map<Socket, NodeJS.Timeout>();
   const sockets = new Set<Socket>();
+  const bursts = options.throttleBursts;
+  if (
+    bursts &&
+    !(bursts.rate >= 0 && bursts.rate <= 1 && Number.isInteger(bursts.length) && bursts.length >= 0)
+  )
+    throw new Error(
+      `throttleBursts: expected a rate from 0 to 1 and a whole length ≥ 0, got ${JSON.stringify(bursts)}`,
+    );
+  // Its own sequence, so that adding bursts leaves the per-request fault sequence as it was.
+  const burstRandom = mulberry32((options.seed ?? 1) ^ 0x5eed);
+  let burstLeft = 0;
+  const inBurst = (): boolean => {
+    if (!bursts) return false;
+    if (burstLeft === 0 && burstRandom() < bursts.rate) burstLeft = bursts.length;
+    if (burstLeft === 0) return false;
+    burstLeft -= 1;
+    return true;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     counts.requests += 1;
     const request = await readRequest(req);
-    const fault = decideFault(random, rates);
+    const drawn = decideFault(random, rates);
+    const fault = inBurst() ? 'throttle' : drawn;
     if (fault === 'timeout') {
       counts.timeouts += 1;
       const socket = req.socket;
