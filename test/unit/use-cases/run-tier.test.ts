@@ -1,0 +1,67 @@
+import { TIER_SHARDS } from '#shared/catalogue.ts';
+import type { FanOutRequest, JobQueue, MonitorJob } from '#shared/use-cases/ports.ts';
+import { fanOut } from '#shared/use-cases/run-tier.ts';
+import { InMemoryStore } from '../../support/in-memory-store.ts';
+import { equinor, subjectFor } from '../domain/snapshot-builders.ts';
+
+class RecordingQueue implements JobQueue {
+  readonly jobs: MonitorJob[] = [];
+  readonly fanOuts: FanOutRequest[] = [];
+  async sendMonitorJobs(jobs: readonly MonitorJob[]) {
+    this.jobs.push(...jobs);
+  }
+  async sendFanOut(requests: readonly FanOutRequest[]) {
+    this.fanOuts.push(...requests);
+  }
+}
+
+async function storeWith(count: number) {
+  const store = new InMemoryStore();
+  for (let i = 0; i < count; i++) {
+    await store.enrol({ ...subjectFor(equinor()), id: `s-${i}`, tier: 'daily' }, null);
+  }
+  return store;
+}
+
+const now = () => new Date('2026-07-20T06:00:00Z');
+
+describe('fanOut', () => {
+  it('splits a tier request into one request per shard, never reading the table', async () => {
+    const store = await storeWith(3);
+    const queue = new RecordingQueue();
+    await fanOut(
+      { tier: 'daily', requestedBy: 'schedule' },
+      { store, queue, now, remainingMs: () => 60_000 },
+    );
+    expect(queue.fanOuts).toHaveLength(TIER_SHARDS);
+    expect(new Set(queue.fanOuts.map((r) => r.runId)).size).toBe(1);
+    expect(queue.jobs).toHaveLength(0);
+    expect(store.reads).toBe(0);
+  });
+
+  it('pages a shard into jobs of several subjects each', async () => {
+    const store = await storeWith(60);
+    const queue = new RecordingQueue();
+    const result = await fanOut(
+      { tier: 'daily', runId: 'r1', requestedAt: now().toISOString(), shard: 0, cursor: null },
+      { store, queue, now, remainingMs: () => 60_000 },
+      { subjectsPerJob: 25, pageSize: 50 },
+    );
+    expect(result).toEqual({ subjects: 60, jobs: 3, continued: false });
+    expect(queue.jobs.map((job) => job.subjects.length)).toEqual([25, 25, 10]);
+    expect(queue.jobs.every((job) => job.runId === 'r1' && job.tier === 'daily')).toBe(true);
+  });
+
+  it('continues through the queue when the time budget runs out', async () => {
+    const store = await storeWith(120);
+    const queue = new RecordingQueue();
+    const result = await fanOut(
+      { tier: 'daily', runId: 'r1', requestedAt: now().toISOString(), shard: 0, cursor: null },
+      { store, queue, now, remainingMs: () => 1_000 },
+      { subjectsPerJob: 25, pageSize: 50, reserveMs: 30_000 },
+    );
+    expect(result.continued).toBe(true);
+    expect(result.subjects).toBe(50);
+    expect(queue.fanOuts).toEqual([expect.objectContaining({ shard: 0, cursor: '50', runId: 'r1' })]);
+  });
+});
