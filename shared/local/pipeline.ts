@@ -20,7 +20,7 @@ import { createMonitorHandler } from '../../functions/monitor/create-handler.ts'
 import { LOCAL_PREFIX, type LocalResources } from './bootstrap.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
 import { type Poller, startPoller } from './poller.ts';
-import { type LocalStack, startLocalStack } from './stack.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 
 export interface LocalPipelineOptions {
   readonly bureaus: BureauConfigInput;
@@ -37,6 +37,12 @@ export interface LocalPipelineOptions {
   /** Monitor concurrency (the bureaus' rate limit is the real ceiling). @default catalogue */
   readonly monitorConcurrency?: number;
   readonly onInvocationError?: (error: unknown) => void;
+  /** Fraction of monitor jobs delivered twice at once (fault proofs; see PollerOptions). @default 0 */
+  readonly duplicateRate?: number;
+  /** Source of the duplicate draws. @default Math.random */
+  readonly duplicateRandom?: () => number;
+  /** Fixed ports of the embedded AWS; free ones when absent. */
+  readonly ports?: LocalStackOptions['ports'];
 }
 
 export interface LocalPipeline {
@@ -51,7 +57,10 @@ export interface LocalPipeline {
   /** Resolves when no job is queued or in flight anywhere in the pipeline. */
   waitIdle(options?: { timeoutMs?: number }): Promise<void>;
   queueDepths(): Promise<Record<string, number>>;
-  stop(): Promise<void>;
+  /** Invocations running now, per function. */
+  inFlight(): Record<string, number>;
+  /** `graceful`: let receives on the wire return rather than abort them (see Poller.stop). */
+  stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -62,6 +71,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.instrument ? { instrument: options.instrument } : {}),
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+    ...(options.ports ? { ports: options.ports } : {}),
   });
   try {
     return withPollers(stack, options);
@@ -118,6 +128,8 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
       timeoutSeconds: FUNCTIONS.monitor.timeoutSeconds,
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       ...(options.onInvocationError ? { onInvocationError: options.onInvocationError } : {}),
+      ...(options.duplicateRate ? { duplicateRate: options.duplicateRate } : {}),
+      ...(options.duplicateRandom ? { random: options.duplicateRandom } : {}),
     }),
   ];
 
@@ -200,8 +212,12 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
       }
     },
     queueDepths,
-    async stop() {
-      await Promise.all(pollers.map((poller) => poller.stop()));
+    inFlight: () => ({
+      [FUNCTIONS.fanOut.name]: pollers[0]?.inFlight() ?? 0,
+      [FUNCTIONS.monitor.name]: pollers[1]?.inFlight() ?? 0,
+    }),
+    async stop(stopOptions) {
+      await Promise.all(pollers.map((poller) => poller.stop(stopOptions)));
       await stack.stop();
     },
   };

@@ -31,13 +31,29 @@ export interface PollerOptions {
   readonly retryDelaySeconds?: number;
   /** Called when an invocation throws (the whole batch returns to the queue). */
   readonly onInvocationError?: (error: unknown) => void;
+  /**
+   * Fraction of received messages (0 to 1) also handed to a second, concurrent invocation: SQS's
+   * at-least-once delivery, made frequent for fault proofs. The copy's outcome is not reported
+   * back to the queue; the original's is. @default 0
+   */
+  readonly duplicateRate?: number;
+  /** Source of the duplicate draws. @default Math.random */
+  readonly random?: () => number;
 }
 
 export interface Poller {
   /** Invocations running now. */
   inFlight(): number;
   invocations(): number;
-  stop(): Promise<void>;
+  /** Messages handed to a second invocation (see {@link PollerOptions.duplicateRate}). */
+  duplicated(): number;
+  /**
+   * Stops polling and waits for running invocations. `graceful` first lets receives already on the
+   * wire return (at most the 1 s long poll) instead of aborting them: an aborted receive can leave
+   * messages in flight until their visibility timeout ends, which a long-running stack would then
+   * see only minutes after a restart.
+   */
+  stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
 /**
@@ -49,7 +65,25 @@ export function startPoller(sqs: SQSClient, options: PollerOptions): Poller {
   let running = true;
   let inFlight = 0;
   let invocations = 0;
+  let duplicated = 0;
   const abort = new AbortController();
+  const random = options.random ?? Math.random;
+  const duplicateRate = options.duplicateRate ?? 0;
+
+  /** A second delivery of the same messages, racing the first one. */
+  const invokeCopy = async (copies: Message[]): Promise<void> => {
+    inFlight++;
+    invocations++;
+    duplicated += copies.length;
+    try {
+      const event: SQSEvent = { Records: copies.map((message) => toRecord(message, options.queueArn)) };
+      await options.handler(event, lambdaContext(options.name, Date.now() + options.timeoutSeconds * 1000));
+    } catch (error) {
+      options.onInvocationError?.(error);
+    } finally {
+      inFlight--;
+    }
+  };
 
   const worker = async () => {
     while (running) {
@@ -63,6 +97,8 @@ export function startPoller(sqs: SQSClient, options: PollerOptions): Poller {
         continue;
       }
       if (messages.length === 0) continue;
+      const copies = duplicateRate > 0 ? messages.filter(() => random() < duplicateRate) : [];
+      const copy = copies.length > 0 ? invokeCopy(copies) : Promise.resolve();
       inFlight++;
       invocations++;
       try {
@@ -70,6 +106,7 @@ export function startPoller(sqs: SQSClient, options: PollerOptions): Poller {
       } finally {
         inFlight--;
       }
+      await copy;
     }
   };
   const workers = Array.from({ length: options.maxConcurrency }, () => worker());
@@ -77,8 +114,10 @@ export function startPoller(sqs: SQSClient, options: PollerOptions): Poller {
   return {
     inFlight: () => inFlight,
     invocations: () => invocations,
-    async stop() {
+    duplicated: () => duplicated,
+    async stop({ graceful = false } = {}) {
       running = false;
+      if (graceful) await Promise.race([Promise.all(workers), sleep(2_000)]);
       abort.abort();
       await Promise.all(workers);
     },

@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   readonly transport?: HttpTransport;
   readonly instrument?: AwsClientOptions['instrument'];
   readonly afterCommit?: (subjectId: string) => void;
+  /** Fixed ports of the embedded AWS (`credmon local --serve --port`); free ones when absent. */
+  readonly ports?: { readonly dynamodb?: number; readonly sqs?: number };
 }
 
 export interface LocalStack {
@@ -48,7 +50,11 @@ export interface LocalStack {
  * await stack.stop();
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const aws = await startEmbeddedAws(options.dataDir ? { dataDir: options.dataDir } : {});
+  const aws = await startEmbeddedAws({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.ports?.dynamodb ? { dynamodbPort: options.ports.dynamodb } : {}),
+    ...(options.ports?.sqs ? { sqsPort: options.ports.sqs } : {}),
+  });
   try {
     const admin = createAwsClients({ region: aws.region, endpoints: aws.endpoints });
     // Long enough that a slow invocation is never handed to a second worker; failures retry sooner.

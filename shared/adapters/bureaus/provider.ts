@@ -11,7 +11,12 @@ import { ConfigError, MalformedPayloadError } from '#shared/errors.ts';
 import { createBrregProvider } from './brreg/adapter.ts';
 import { createCompaniesHouseProvider } from './companies-house/adapter.ts';
 import { createCredmonBureauProvider } from './credmon-bureau/adapter.ts';
-import { createResilientClient, type ResilientClientOptions } from './http.ts';
+import {
+  type BreakerState,
+  createResilientClient,
+  type ResilientClient,
+  type ResilientClientOptions,
+} from './http.ts';
 import type { HttpTransport } from './transport.ts';
 
 /**
@@ -45,6 +50,8 @@ export interface BureauProvider {
   readonly name: string;
   supports(subject: MonitoredSubject): boolean;
   fetch(subject: SubjectForFetch, ctx: FetchContext): Promise<ProviderContribution>;
+  /** Its clients' circuit breakers by client name (set by {@link createProviders}; for health reports). */
+  breakers?(): Readonly<Record<string, BreakerState>>;
 }
 
 const Url = z.url({ protocol: /^https?$/ });
@@ -102,6 +109,7 @@ export function createProviders(
   transport: HttpTransport,
   options: CreateProvidersOptions = {},
 ): BureauProvider[] {
+  const clients = new Map<string, ResilientClient>();
   const client = (provider: string, rateLimitPerSecond = config.http.rateLimitPerSecond) => {
     const clientOptions: ResilientClientOptions = {
       ...config.http,
@@ -109,8 +117,11 @@ export function createProviders(
       provider,
       rateLimitPerSecond,
     };
-    return createResilientClient(transport, clientOptions);
+    const created = createResilientClient(transport, clientOptions);
+    clients.set(provider, created);
+    return created;
   };
+  const breakers = () => Object.fromEntries([...clients].map(([name, c]) => [name, c.breakerState()]));
   const providers: BureauProvider[] = [
     createBrregProvider({
       client: client('brreg'),
@@ -130,6 +141,8 @@ export function createProviders(
       createCredmonBureauProvider({ client: client('credit-bureau'), baseUrl: config.creditBureau.baseUrl }),
     );
   }
+  // One report for the whole process: every provider answers with all clients' breakers.
+  for (const provider of providers) Object.assign(provider, { breakers });
   return providers;
 }
 
