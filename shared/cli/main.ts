@@ -1,11 +1,17 @@
 /** The `credmon` command line: dispatches to one module per command. */
 import { UsageError } from './args.ts';
+import { backtestCommand } from './backtest.ts';
 import type { CliCommand, CliIO } from './command.ts';
 import { ledgerImportCommand } from './ledger.ts';
 import { localCommand } from './local.ts';
 import { scoreCommand } from './score.ts';
 
-const COMMANDS: readonly CliCommand[] = [localCommand, scoreCommand, ledgerImportCommand];
+const COMMANDS: readonly CliCommand[] = [
+  localCommand,
+  scoreCommand,
+  ledgerImportCommand,
+  backtestCommand,
+];
 
 function overview(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(20)}${command.summary}`);

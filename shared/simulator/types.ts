@@ -3,6 +3,7 @@
  * by the generated world (world.ts) and scripted scenarios (scenario.ts) so that both are served alike.
  */
 import { z } from 'zod';
+import type { LedgerRecord } from '#shared/domain/ledger.ts';
 import { MonitoredSubject, SubjectId } from '#shared/domain/subject.ts';
 
 /**
@@ -118,4 +119,9 @@ export interface SimWorld {
   resource(route: SimRoute): SimAnswer | undefined;
   /** Change-feed entries up to and including the current day, in increasing `oppdateringsid`. */
   feed(): readonly FeedEntry[];
+  /**
+   * The company's accounts-receivable ledger on day 0 (a year of invoices to the subjects), as raw
+   * CSV-like records; absent where the world has none (scenarios).
+   */
+  arLedger?(): LedgerRecord[];
 }

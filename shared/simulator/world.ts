@@ -7,6 +7,7 @@
  * 30 days shows every kind of change; docs/scenarios.md lists them.
  */
 import { addDays, assertIsoDate, daysBetween } from './calendar.ts';
+import { simulateArLedger } from './ledger.ts';
 import {
   addCollection,
   addDebt,
@@ -147,6 +148,8 @@ export function createWorld(options: WorldOptions): SimWorld {
     truth: (): SimTruth => ({ changes: [...state.changes], defaults: [...state.defaults] }),
     feed: () => state.feed,
     resource: (route) => resource(route, byRegistry, byNationalId, addDays(options.startDate, state.day)),
+    // From a fresh day-0 state: the ledger describes the year before day 0 whatever day the world is on.
+    arLedger: () => simulateArLedger(initialState(options).subjects, options),
   };
 }
 
