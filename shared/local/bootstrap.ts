@@ -65,7 +65,15 @@ export async function bootstrapResources(
   return { tableName, queueUrls, dlqUrls, queueArns, alertsTopicArn: topic.TopicArn };
 }
 
-async function createTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates the credmon table with the catalogue's keys and indexes (on-demand billing); an existing
+ * table is left as it is. Shared by the local bootstrap and the storage contract tests, so every
+ * engine the store is tested on gets the same table.
+ *
+ * @example
+ * await createTable(new DynamoDBClient({ endpoint: 'http://127.0.0.1:8000' }), 'credmon-credmon');
+ */
+export async function createTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   const keyAttributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
   const indexes: GlobalSecondaryIndex[] = Object.values(TABLE.indexes).map((index) => {
     keyAttributes.add(index.partitionKey);

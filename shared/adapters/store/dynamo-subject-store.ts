@@ -336,24 +336,37 @@ export class DynamoSubjectStore implements SubjectStore {
     return true;
   }
 
-  /** A subject's history (snapshots and alerts), newest first, without expired items. */
+  /**
+   * A subject's history (snapshots and alerts), newest first, without expired items. Snapshots
+   * (`V#…`) sort after `STATE` and alerts (`ALERT#…`) before it, so each kind is its own Query
+   * (newest first, `limit` each) and the two are merged by time.
+   */
   async history(subjectId: string, limit = 100): Promise<Record<string, unknown>[]> {
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk < :state',
-        ExpressionAttributeValues: { ':pk': subjectKey(subjectId), ':state': STATE },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+    const [snapshots, alerts] = await Promise.all(
+      [HISTORY_PREFIXES.snapshot, HISTORY_PREFIXES.alert].map((prefix) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': subjectKey(subjectId), ':prefix': prefix },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      ),
     );
     const nowSeconds = Math.floor(this.now() / 1000);
+    const at = (item: Record<string, unknown>) => String(item.checkedAt ?? item.detectedAt ?? '');
     // Emulators never delete TTL-expired items, and DynamoDB deletes them late: filter in code.
-    return (result.Items ?? []).filter(
-      (item) => typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds,
-    );
+    return [...(snapshots?.Items ?? []), ...(alerts?.Items ?? [])]
+      .filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds)
+      .sort((a, b) => at(b).localeCompare(at(a)) || String(b.sk).localeCompare(String(a.sk)))
+      .slice(0, limit);
   }
 }
+
+/** Sort-key prefixes of a subject's history items. */
+const HISTORY_PREFIXES = { snapshot: 'V#', alert: 'ALERT#' } as const;
 
 function toJobSubject(item: Record<string, unknown>): JobSubject {
   return {
