@@ -1,4 +1,5 @@
 /** The `credmon` command line: dispatches to one module per command. */
+import { exportCommand, queryCommand } from './analytics.ts';
 import { UsageError } from './args.ts';
 import { backtestCommand } from './backtest.ts';
 import type { CliCommand, CliIO } from './command.ts';
