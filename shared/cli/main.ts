@@ -11,6 +11,8 @@ const COMMANDS: readonly CliCommand[] = [
   localCommand,
   scoreCommand,
   ledgerImportCommand,
+  exportCommand,
+  queryCommand,
   backtestCommand,
 ];
 
