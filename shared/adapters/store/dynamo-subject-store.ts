@@ -5,6 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -33,6 +34,12 @@ export interface DynamoSubjectStoreOptions {
 }
 
 const STATE = 'STATE';
+/**
+ * Portfolios are created on first use: one item per portfolio under this partition
+ * (`PORTFOLIOS` / `PF#<portfolio>`), so listings find every portfolio with one Query, never a Scan.
+ */
+export const PORTFOLIOS_KEY = 'PORTFOLIOS';
+export const portfolioKeyOf = (portfolioId: string) => `PF#${portfolioId}`;
 const subjectKey = (id: string) => `SUBJECT#${id}`;
 const versionKey = (version: number) => `V#${String(version).padStart(10, '0')}`;
 
@@ -58,6 +65,8 @@ export class DynamoSubjectStore implements SubjectStore {
   private readonly table: string;
   private readonly retentionSeconds: number;
   private readonly now: () => number;
+  /** Portfolios this instance has registered: a large import writes each portfolio item once. */
+  private readonly knownPortfolios = new Set<string>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -85,19 +94,36 @@ export class DynamoSubjectStore implements SubjectStore {
         monitored: true,
         effectiveTier,
         tierShard: tierShardKey(effectiveTier, tierShardOf(subject.id)),
-        portfolioKey: `PF#${subject.portfolioId}`,
+        portfolioKey: portfolioKeyOf(subject.portfolioId),
+        // Removal takes a subject out of the portfolio index; re-enrolment puts it back under its class.
+        portfolioSort: `${existing?.risk?.class ?? '-'}#${subject.id}`,
         ...(subject.registryId ? { registryKey: registryKey(subject.country, subject.registryId) } : {}),
       },
       setIfAbsent: {
-        portfolioSort: `-#${subject.id}`,
         version: 0,
         enrolledAt: new Date(this.now()).toISOString(),
       },
     });
+    await this.registerPortfolio(subject.portfolioId);
     await this.db.send(
       new UpdateCommand({ TableName: this.table, Key: { pk: subjectKey(subject.id), sk: STATE }, ...update }),
     );
     return existing ? ('updated' as const) : ('created' as const);
+  }
+
+  private async registerPortfolio(portfolioId: string): Promise<void> {
+    if (this.knownPortfolios.has(portfolioId)) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: PORTFOLIOS_KEY, sk: portfolioKeyOf(portfolioId) },
+        ...buildUpdate({
+          set: { entity: 'portfolio', portfolioId },
+          setIfAbsent: { createdAt: new Date(this.now()).toISOString() },
+        }),
+      }),
+    );
+    this.knownPortfolios.add(portfolioId);
   }
 
   async get(subjectId: string): Promise<SubjectState | null> {
@@ -327,13 +353,65 @@ export class DynamoSubjectStore implements SubjectStore {
             'tierShard',
             'registryKey',
             'outboxPending',
-            // Erasure: an individual's personal data goes with the monitoring.
-            ...(erase ? ['sealedNationalId', 'snapshot', 'personToken', 'subject.personToken'] : []),
+            // Out of portfolio listings too; the item stays as a tombstone of the enrolment.
+            'portfolioKey',
+            'portfolioSort',
+            // Erasure: an individual's personal data goes with the monitoring: the identifiers, what
+            // the bureau said (snapshot, its hash, the assessment built on it) and unsent alerts.
+            ...(erase
+              ? [
+                  'sealedNationalId',
+                  'snapshot',
+                  'personToken',
+                  'subject.personToken',
+                  'hash',
+                  'risk',
+                  'riskClass',
+                  'pd',
+                  'actions',
+                  'paymentExperience',
+                  'outbox',
+                  'outboxSince',
+                ]
+              : []),
           ],
         }),
       }),
     );
+    if (erase) await this.eraseHistory(subjectId);
     return true;
+  }
+
+  /** Deletes every history item (snapshots with their changes, alerts) of a subject. */
+  private async eraseHistory(subjectId: string): Promise<void> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          // The whole partition: snapshots (`V#…`) sort after `STATE`, alerts (`ALERT#…`) before it.
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': subjectKey(subjectId) },
+          ProjectionExpression: 'pk, sk',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const keys = (page.Items ?? [])
+        .filter((item) => item.sk !== STATE)
+        .map((item) => ({ pk: item.pk, sk: item.sk }));
+      for (let i = 0; i < keys.length; i += 25) {
+        let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 0)
+            await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+          const result = await this.db.send(
+            new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
+          );
+          requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   }
 
   /**
@@ -381,8 +459,10 @@ function toJobSubject(item: Record<string, unknown>): JobSubject {
   };
 }
 
+/** DynamoDB does not keep the order of a map's keys: compare field by field. */
 function sameEnrolment(a: MonitoredSubject, b: MonitoredSubject): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof MonitoredSubject)[]);
+  return [...keys].every((key) => (a[key] ?? null) === (b[key] ?? null));
 }
 
 const TIER_ORDER: readonly Tier[] = ['feed', 'daily', 'weekly', 'monthly'];
