@@ -2,10 +2,9 @@
  * The monitor function: SQS monitor jobs in, partial batch failures out. Wiring only: parsing,
  * Powertools and the mapping of failures to retry / dead-letter; the work is monitorSubject().
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
+import { parseRecordBody, sqsPartialBatchHandler } from '#shared/adapters/lambda/sqs-batch.ts';
 import { QUEUES } from '#shared/catalogue.ts';
 import { outcomeOf, reasonOf } from '#shared/errors.ts';
 import type { Observability } from '#shared/observability.ts';
@@ -29,7 +28,7 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const maxReceiveCount = deps.maxReceiveCount ?? QUEUES.monitorJobs.maxReceiveCount;
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
-    const job = parseJob(record);
+    const job = parseRecordBody(record, MonitorJob, 'monitor job');
     const failures: Record<string, string> = {};
     const failed: JobSubject[] = [];
     for (const subject of job.subjects) {
@@ -64,31 +63,5 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
     throw new Error(`${failed.length} of ${job.subjects.length} subjects failed; retried by the queue`);
   };
 
-  const lambdaHandler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const processor = new BatchProcessor(EventType.SQS);
-    try {
-      return await processPartialResponse(event, processRecord, processor, {
-        context,
-        throwOnFullBatchFailure: false,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
-  return middy(lambdaHandler, { timeoutEarlyInMillis: 0 });
-}
-
-function parseJob(record: SQSRecord): MonitorJob {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch (error) {
-    throw new Error(`monitor job ${record.messageId}: body is not JSON`, { cause: error });
-  }
-  const parsed = MonitorJob.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`monitor job ${record.messageId}: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return sqsPartialBatchHandler(processRecord, metrics);
 }

@@ -12,17 +12,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '#shared/adapters/aws/clients.ts';
-import { type EmbeddedAws, startEmbeddedAws } from '#shared/local/embedded-aws.ts';
 import { startPoller } from '#shared/local/poller.ts';
+import { testAws } from '../support/test-aws.ts';
 
-let aws: EmbeddedAws;
 let sqs: SQSClient;
 
-beforeAll(async () => {
-  aws = await startEmbeddedAws();
-  sqs = createAwsClients({ region: aws.region, endpoints: aws.endpoints }).sqs;
+beforeAll(() => {
+  sqs = createAwsClients(testAws()).sqs;
 });
-afterAll(() => aws.stop());
 
 async function queueWithDlq(name: string, maxReceiveCount: number) {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
