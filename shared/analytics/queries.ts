@@ -32,6 +32,7 @@ export const VIEW_COLUMNS = {
     'kind',
     'country',
     'portfolio_id',
+    'name',
     'tier',
     'monitored',
     'exposure',
@@ -147,7 +148,7 @@ ORDER BY day, type`,
     description:
       'Monitored subjects in class D with open exposure, largest first, with the main reason and the recommended actions.',
     parameters: [],
-    sql: `SELECT subject_id, portfolio_id, kind, country, ROUND(pd, 4) AS pd, exposure, credit_limit,
+    sql: `SELECT subject_id, name, portfolio_id, kind, country, ROUND(pd, 4) AS pd, exposure, credit_limit,
   top_reason, actions, last_checked_at
 FROM subjects
 WHERE monitored AND risk_class = 'D' AND exposure > 0
@@ -159,7 +160,7 @@ ORDER BY exposure DESC, subject_id`,
       'Subjects whose class changed over a period, worst deteriorations first, with the main reason and the recommended actions.',
     parameters: [FROM, TO],
     sql: `WITH ${CLASS_AT_BOUNDS}
-SELECT m.subject_id, s.portfolio_id, m.from_class, m.to_class,
+SELECT m.subject_id, s.name, s.portfolio_id, m.from_class, m.to_class,
   ${CLASS_RANK('m.to_class')} - ${CLASS_RANK('m.from_class')} AS steps,
   ROUND(m.from_pd, 4) AS from_pd, ROUND(m.to_pd, 4) AS to_pd, s.exposure, s.top_reason, s.actions
 FROM moves m JOIN subjects s ON s.subject_id = m.subject_id

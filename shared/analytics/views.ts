@@ -45,6 +45,12 @@ const VIEWS: Readonly<Record<ViewName, { entity: string; columns: readonly Colum
       { name: 'kind', expression: text('kind.S') },
       { name: 'country', expression: text('country.S') },
       { name: 'portfolio_id', expression: text('subject.M.portfolioId.S') },
+      {
+        // Businesses' registered names only: an individual's name never leaves the table.
+        name: 'name',
+        expression: (extract) =>
+          `CASE WHEN ${extract('kind.S')} = 'business' THEN ${extract('snapshot.M.identity.M.name.S')} END`,
+      },
       { name: 'tier', expression: text('effectiveTier.S') },
       {
         name: 'monitored',
@@ -178,6 +184,7 @@ export const GLUE_ITEM_TYPE = (() => {
     effectiveTier: s,
     monitored: 'struct<BOOL:boolean>',
     subject: `struct<M:struct<portfolioId:${s},exposure:${n},creditLimit:${n}>>`,
+    snapshot: `struct<M:struct<identity:struct<M:struct<name:${s}>>>>`,
     riskClass: s,
     pd: n,
     version: n,

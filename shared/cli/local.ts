@@ -7,6 +7,7 @@ import { loadScenario } from '#shared/simulator/scenario.ts';
 import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { describeFlags, parseFlags } from './args.ts';
 import type { CliCommand, CliIO } from './command.ts';
+import { writeReport } from './report.ts';
 
 const FLAGS = {
   subjects: { kind: 'integer', min: 1, default: 1000, description: 'subjects in the generated portfolio' },
@@ -30,6 +31,10 @@ const FLAGS = {
   },
   'alerts-out': { kind: 'string', description: 'write each delivered alert message as a JSON line to FILE' },
   json: { kind: 'boolean', default: false, description: 'end stdout with one JSON summary line' },
+  report: {
+    kind: 'string',
+    description: 'write the portfolio dashboard (HTML) to FILE at the end (default: <data-dir>/report.html)',
+  },
   'log-file': { kind: 'string', description: "append the functions' log lines (JSON) to FILE" },
   quiet: { kind: 'boolean', default: false, description: 'do not print each alert' },
   'fault-rate': { kind: 'fraction', default: 0, description: 'fraction of bureau requests answered 5xx' },
@@ -98,6 +103,11 @@ export const localCommand: CliCommand = {
         alertsOut.end((error?: Error | null) => (error ? reject(error) : resolve())),
       );
     printSummary(summary, io);
+    const report = await writeReport({
+      dataDir,
+      out: flags.report ? resolve(io.cwd, flags.report) : join(dataDir, 'report.html'),
+    });
+    io.stdout.write(`  report: ${report.path}\n`);
     if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   },

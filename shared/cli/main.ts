@@ -5,6 +5,7 @@ import { backtestCommand } from './backtest.ts';
 import type { CliCommand, CliIO } from './command.ts';
 import { ledgerImportCommand } from './ledger.ts';
 import { localCommand } from './local.ts';
+import { reportCommand } from './report.ts';
 import { scoreCommand } from './score.ts';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -13,6 +14,7 @@ const COMMANDS: readonly CliCommand[] = [
   ledgerImportCommand,
   exportCommand,
   queryCommand,
+  reportCommand,
   backtestCommand,
 ];
 
