@@ -5,6 +5,7 @@ import { backtestCommand } from './backtest.ts';
 import type { CliCommand, CliIO } from './command.ts';
 import { ledgerImportCommand } from './ledger.ts';
 import { localCommand } from './local.ts';
+import { PORTFOLIO_COMMANDS } from './portfolio.ts';
 import { reportCommand } from './report.ts';
 import { scoreCommand } from './score.ts';
 
@@ -12,6 +13,7 @@ const COMMANDS: readonly CliCommand[] = [
   localCommand,
   scoreCommand,
   ledgerImportCommand,
+  ...PORTFOLIO_COMMANDS,
   exportCommand,
   queryCommand,
   reportCommand,
