@@ -6,7 +6,8 @@
  * Classification happens here once, so adapters only see answers they can act on:
  * - 5xx, 429, timeouts and network errors are retried, then become {@link TransientError} (the queue
  *   retries the job later); an open breaker fails fast with {@link CircuitOpenError}.
- * - a 2xx whose body is not JSON is a {@link MalformedPayloadError}.
+ * - a 2xx whose body is not JSON is retried (usually a cut-off transfer), then is a
+ *   {@link MalformedPayloadError}.
  * - everything else (404, 410, other 4xx, and answers the adapter declares final) is returned.
  *
  * Messages name the provider and the URL path only: never headers (API keys), query strings or
@@ -179,7 +180,18 @@ export function createResilientClient(
       }
       if (status >= 200 && status < 300) {
         recordSuccess();
-        return { status, headers: response.headers, body: parseJsonBody(response.body, provider, path) };
+        const parsed = parseJson(response.body);
+        if (parsed.ok) return { status, headers: response.headers, body: parsed.value };
+        // A 2xx body that is not JSON at all is most often a cut-off transfer: ask again. Only the
+        // last attempt's garbage is malformed; well-formed JSON in the wrong shape is caught by the
+        // adapter's schema and never retried.
+        lastProblem = 'answer not JSON';
+        lastRetryAfter = undefined;
+        if (attempt < options.maxAttempts) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw malformedBody(provider, path, parsed.error);
       }
       if (status === 429 || status >= 500) {
         // A 429 means the bureau is healthy but we are too fast: it does not count against the breaker.
@@ -263,16 +275,20 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-function parseJsonBody(text: string, provider: string, path: string): unknown {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: unknown } {
   try {
-    return JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    throw new MalformedPayloadError(
-      `${provider}: response for ${path} is not JSON`,
-      { provider, path, issues: ['(body): not valid JSON'] },
-      { cause: error },
-    );
+    return { ok: false, error };
   }
+}
+
+function malformedBody(provider: string, path: string, cause: unknown): MalformedPayloadError {
+  return new MalformedPayloadError(
+    `${provider}: response for ${path} is not JSON`,
+    { provider, path, issues: ['(body): not valid JSON'] },
+    { cause },
+  );
 }
 
 function parseLenient(text: string): unknown {

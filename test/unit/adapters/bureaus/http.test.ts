@@ -196,12 +196,24 @@ describe('createResilientClient', () => {
       .getJson(URL_)
       .catch((e: unknown) => e);
     // Assess
+    expect(transport.requests).toHaveLength(3);
     expect(error).toBeInstanceOf(MalformedPayloadError);
     expect((error as MalformedPayloadError).details).toEqual({
       provider: 'test-bureau',
       path: '/company/00002065',
       issues: ['(body): not valid JSON'],
     });
+  });
+
+  it('asks again after a cut-off 2xx body and returns the next good answer', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${URL_}`]: [ok('{"navn":"EQUI\u0000'), ok('{"a":1}')] });
+    const { options: o } = options();
+    // Act
+    const response = await createResilientClient(transport, o).getJson(URL_);
+    // Assess
+    expect(response).toMatchObject({ status: 200, body: { a: 1 } });
+    expect(transport.requests).toHaveLength(2);
   });
 
   it('posts JSON with a content type', async () => {
