@@ -5,11 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
-import { createAwsClients } from '#shared/adapters/aws/clients.ts';
-import { createSealer } from '#shared/adapters/crypto/sealer.ts';
+import type { z } from 'zod';
 import { DynamoPortfolioReader } from '#shared/adapters/store/dynamo-portfolio-reader.ts';
-import { DynamoSubjectStore } from '#shared/adapters/store/dynamo-subject-store.ts';
+import { composePortfolio, loadPortfolioConfig } from '#shared/adapters/store/portfolio-composition.ts';
 import { RiskClass } from '#shared/domain/risk/assessment.ts';
 import { Tier } from '#shared/domain/subject.ts';
 import { ConfigError } from '#shared/errors.ts';
@@ -55,32 +53,24 @@ interface Target {
   close(): Promise<void>;
 }
 
-const StackEnv = z.object({
-  AWS_REGION: z.string().min(1),
-  TABLE_NAME: z.string().min(1),
-  CREDMON_TOKEN_KEY: z.string().min(16),
-  CREDMON_SEAL_KEY: z.string().min(16),
-});
-
 async function openTarget(
   flags: { 'data-dir': string; stack: string | undefined },
   io: CliIO,
 ): Promise<Target> {
   if (flags.stack) {
-    const parsed = StackEnv.safeParse({ AWS_REGION: io.env.AWS_DEFAULT_REGION, ...io.env });
-    if (!parsed.success) {
-      const names = parsed.error.issues.map((issue) => String(issue.path[0]));
+    let config: ReturnType<typeof loadPortfolioConfig>;
+    try {
+      config = loadPortfolioConfig(io.env);
+    } catch (error) {
       throw new ConfigError(
-        `--stack ${flags.stack}: set ${names.join(', ')} in the environment (the stack's table and keys)`,
+        `--stack ${flags.stack}: the stack's table and keys come from the environment: ${(error as Error).message}`,
       );
     }
-    const env = parsed.data;
-    const clients = createAwsClients({ region: env.AWS_REGION });
-    const store = new DynamoSubjectStore(clients.dynamodb, { tableName: env.TABLE_NAME });
+    const { portfolio, reader, history, clients } = composePortfolio(config);
     return {
-      deps: { store, sealer: createSealer(env.CREDMON_SEAL_KEY), tokenKey: env.CREDMON_TOKEN_KEY },
-      reader: new DynamoPortfolioReader(clients.dynamodb, env.TABLE_NAME),
-      history: store,
+      deps: portfolio,
+      reader,
+      history,
       async close() {
         for (const client of Object.values(clients)) client.destroy();
       },
