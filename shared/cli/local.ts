@@ -2,11 +2,13 @@
 import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AlertV1 } from '#shared/domain/alert.ts';
+import { acquireDataDirLock } from '#shared/local/data-dir-lock.ts';
 import { runLocal } from '#shared/local/run.ts';
 import { loadScenario } from '#shared/simulator/scenario.ts';
 import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
-import { describeFlags, parseFlags } from './args.ts';
+import { describeFlags, parseFlags, UsageError } from './args.ts';
 import type { CliCommand, CliIO } from './command.ts';
+import { runServe } from './local-serve.ts';
 import { writeReport } from './report.ts';
 
 const FLAGS = {
@@ -45,6 +47,23 @@ const FLAGS = {
     description: 'fraction of bureau answers that are garbled',
   },
   'throttle-rate': { kind: 'fraction', default: 0, description: 'fraction of bureau requests answered 429' },
+  serve: {
+    kind: 'boolean',
+    default: false,
+    description:
+      'keep running: resume --data-dir, advance a simulated day every --day-seconds, until Ctrl-C (docs/local-stack.md)',
+  },
+  port: {
+    kind: 'integer',
+    min: 1,
+    description: 'with --serve: SQS/SNS (the edge) listen on this port, DynamoDB on port+1',
+  },
+  'day-seconds': {
+    kind: 'number',
+    min: 0,
+    default: 10,
+    description: 'with --serve: wall-clock seconds per simulated day (0 stops the clock)',
+  },
 } as const;
 
 const HELP = `Usage: credmon local [flags]
@@ -65,6 +84,37 @@ export const localCommand: CliCommand = {
       io.stdout.write(`${HELP}\n`);
       return 0;
     }
+    const faults = {
+      faultRate: flags['fault-rate'],
+      timeoutRate: flags['timeout-rate'],
+      malformedRate: flags['malformed-rate'],
+      throttleRate: flags['throttle-rate'],
+    };
+    if (flags.serve) {
+      const logFile = flags['log-file'] ? createWriteStream(flags['log-file'], { flags: 'a' }) : null;
+      return runServe(
+        {
+          dataDir: flags['data-dir'],
+          port: flags.port,
+          daySeconds: flags['day-seconds'],
+          recipe: flags.scenario
+            ? { kind: 'scenario', file: resolve(io.cwd, flags.scenario) }
+            : {
+                kind: 'generated',
+                seed: flags.seed,
+                subjects: flags.subjects,
+                startDate: flags['start-date'],
+              },
+          faults,
+          seed: flags.seed,
+          json: flags.json,
+          quiet: flags.quiet,
+          ...(logFile ? { logSink: (line: string) => logFile.write(`${line}\n`) } : {}),
+        },
+        io,
+      ).finally(() => logFile?.end());
+    }
+    if (flags.port !== undefined) throw new UsageError('--port needs --serve');
     const world = flags.scenario
       ? loadScenario(JSON.parse(readFileSync(flags.scenario, 'utf8')), flags.scenario)
       : createWorld({ seed: flags.seed, subjects: flags.subjects, startDate: flags['start-date'] });
@@ -72,18 +122,15 @@ export const localCommand: CliCommand = {
     const logFile = flags['log-file'] ? createWriteStream(flags['log-file'], { flags: 'a' }) : null;
     const progress = io.stderr.isTTY === true && !flags.json;
     const dataDir = resolve(io.cwd, flags['data-dir']);
+    // A batch run wipes the directory: never under a server or another command using it.
+    const lock = acquireDataDirLock(dataDir, 'credmon local');
     resetDataDir(dataDir);
     const summary = await runLocal({
       world,
       dataDir,
       days: flags.days,
       seed: flags.seed,
-      faults: {
-        faultRate: flags['fault-rate'],
-        timeoutRate: flags['timeout-rate'],
-        malformedRate: flags['malformed-rate'],
-        throttleRate: flags['throttle-rate'],
-      },
+      faults,
       ...(logFile ? { logSink: (line: string) => logFile.write(`${line}\n`) } : {}),
       onAlert(alert, raw) {
         alertsOut?.write(`${raw}\n`);
@@ -95,7 +142,7 @@ export const localCommand: CliCommand = {
       onDay(day, days) {
         if (progress) io.stderr.write(`\r\x1b[K${bar(day, days)} day ${day}/${days}`);
       },
-    });
+    }).finally(() => lock.release());
     if (progress) io.stderr.write('\r\x1b[K');
     logFile?.end();
     if (alertsOut)
@@ -139,11 +186,11 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocal>>, io: CliIO):
     [
       '',
       `credmon local: ${summary.subjects} subjects over ${summary.days} simulated days in ${(summary.durationMs / 1000).toFixed(1)} s`,
-      `  checks ${summary.checks}, changes ${summary.changes}, bureau requests ${summary.bureauRequests}`,
+      `  checks ${summary.checks} (${summary.feedChecks} from change feeds), changes ${summary.changes}, bureau requests ${summary.bureauRequests}`,
       `  alerts published ${summary.alertsPublished}, delivered ${summary.alertsDelivered}`,
       `  alerts by type: ${types || 'none'}`,
       `  risk classes: ${classes}`,
-      `  dead-lettered jobs ${summary.dlq}, pending outboxes ${summary.pendingOutboxes}`,
+      `  dead-lettered jobs ${summary.dlq}, pending outboxes ${summary.pendingOutboxes}, outboxes swept ${summary.outboxesSwept}`,
       '',
     ].join('\n'),
   );
@@ -157,7 +204,7 @@ function bar(done: number, total: number): string {
 
 /** Removes the embedded AWS's state from an earlier run; leaves anything else in the folder alone. */
 function resetDataDir(dataDir: string): void {
-  for (const part of ['dynamodb', 'sqs-sns']) {
+  for (const part of ['dynamodb', 'sqs-sns', 'serve-state.json', 'status.json']) {
     const path = join(dataDir, part);
     if (existsSync(path)) rmSync(path, { recursive: true, force: true });
   }

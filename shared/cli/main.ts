@@ -3,14 +3,20 @@ import { exportCommand, queryCommand } from './analytics.ts';
 import { UsageError } from './args.ts';
 import { backtestCommand } from './backtest.ts';
 import type { CliCommand, CliIO } from './command.ts';
+import { envCommand } from './env.ts';
 import { ledgerImportCommand } from './ledger.ts';
 import { localCommand } from './local.ts';
+import { runTierCommand } from './run-tier.ts';
 import { PORTFOLIO_COMMANDS } from './portfolio.ts';
 import { reportCommand } from './report.ts';
 import { scoreCommand } from './score.ts';
+import { statusCommand } from './status.ts';
 
 const COMMANDS: readonly CliCommand[] = [
   localCommand,
+  envCommand,
+  statusCommand,
+  runTierCommand,
   scoreCommand,
   ledgerImportCommand,
   ...PORTFOLIO_COMMANDS,

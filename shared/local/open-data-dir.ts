@@ -13,10 +13,43 @@ import { z } from 'zod';
 import { type Composition, compose } from '#shared/composition.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
 import { InputError } from '#shared/errors.ts';
+import type { LocalResources } from './bootstrap.ts';
+import { acquireDataDirLock, isAlive, liveLockHolder } from './data-dir-lock.ts';
 import { type LocalStackOptions, startLocalStack } from './stack.ts';
 
 /** Name of the file a serving process writes into its data directory. */
 export const ENDPOINTS_FILE = 'endpoints.json';
+
+const QueueDetails = z.object({
+  name: z.string(),
+  url: z.string(),
+  arn: z.string(),
+  dlqName: z.string(),
+  dlqUrl: z.string(),
+  dlqArn: z.string(),
+});
+
+/** What a server announces for people and their tools (docs/local-stack.md), beside the environment. */
+export const ServeDetails = z.object({
+  dataDir: z.string(),
+  region: z.string(),
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
+  /** `edge` serves SQS and SNS (fauxqs); DynamoDB listens on its own port (edge + 1 with --port). */
+  endpoints: z.object({
+    edge: z.string(),
+    sqs: z.string(),
+    sns: z.string(),
+    dynamodb: z.string(),
+    simulator: z.string(),
+  }),
+  resources: z.object({
+    table: z.string(),
+    queues: z.object({ fanOut: QueueDetails, monitorJobs: QueueDetails }),
+    alertsTopicArn: z.string(),
+  }),
+  statusFile: z.string(),
+});
+export type ServeDetails = z.infer<typeof ServeDetails>;
 
 /** What `credmon local --serve` writes to `<dataDir>/endpoints.json`. */
 export const ServedDataDir = z.object({
@@ -25,6 +58,7 @@ export const ServedDataDir = z.object({
   startedAt: z.string().optional(),
   /** The stack's environment, as shared/local/stack.ts localEnvironment() returns it. */
   environment: z.record(z.string(), z.string()),
+  ...ServeDetails.partial().shape,
 });
 export type ServedDataDir = z.infer<typeof ServedDataDir>;
 
@@ -34,6 +68,10 @@ export interface OpenedDataDir {
   readonly composition: Composition;
   /** True when another process serves the directory and this one only talks to it. */
   readonly served: boolean;
+  /** The server's announcement (endpoints.json) when `served`. */
+  readonly server: ServedDataDir | null;
+  /** Queues and DLQs by catalogue key; null for a server that did not announce them. */
+  readonly resources: LocalResources | null;
   close(): Promise<void>;
 }
 
@@ -71,10 +109,19 @@ export function readServedDataDir(dataDir: string): ServedDataDir | null {
  * // … serve …
  * release();
  */
-export function writeServedDataDir(dataDir: string, environment: Record<string, string>): () => void {
+export function writeServedDataDir(
+  dataDir: string,
+  environment: Record<string, string>,
+  details?: ServeDetails,
+): () => void {
   const file = join(dataDir, ENDPOINTS_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
-  const served: ServedDataDir = { pid: process.pid, startedAt: new Date().toISOString(), environment };
+  const served: ServedDataDir = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    environment,
+    ...details,
+  };
   writeFileSync(temporary, `${JSON.stringify(served, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
   return () => rmSync(file, { force: true });
@@ -92,7 +139,7 @@ export async function openDataDir(
   dataDir: string,
   options: Omit<LocalStackOptions, 'dataDir'> = {},
 ): Promise<OpenedDataDir> {
-  const served = readServedDataDir(dataDir);
+  const served = await waitForServer(dataDir);
   if (served) {
     const config = loadRuntimeConfig(served.environment);
     const composition = compose(config, {
@@ -104,26 +151,58 @@ export async function openDataDir(
       config,
       composition,
       served: true,
+      server: served,
+      resources: resourcesOf(served),
       async close() {
         for (const client of Object.values(composition.clients)) client.destroy();
       },
     };
   }
-  const stack = await startLocalStack({ ...options, dataDir });
+  // Nobody serves it: this process opens the files, and must be their only writer meanwhile.
+  const lock = acquireDataDirLock(dataDir, `credmon (pid ${process.pid})`);
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    stack = await startLocalStack({ ...options, dataDir });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   return {
     config: stack.config,
     composition: stack.composition,
     served: false,
-    close: () => stack.stop(),
+    server: null,
+    resources: stack.resources,
+    async close() {
+      await stack.stop();
+      lock.release();
+    },
   };
 }
 
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+/**
+ * The live server of `dataDir`; waits (up to 15 s) for one that holds the lock but has not yet
+ * announced its endpoints, so that a command started right after `--serve` talks to it.
+ */
+async function waitForServer(dataDir: string): Promise<ServedDataDir | null> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const served = readServedDataDir(dataDir);
+    if (served) return served;
+    const holder = liveLockHolder(dataDir);
+    if (!holder?.command.includes('--serve') || Date.now() > deadline) return null;
+    await new Promise((done) => setTimeout(done, 100));
   }
+}
+
+function resourcesOf(served: ServedDataDir): LocalResources | null {
+  const queues = served.resources?.queues;
+  if (!served.resources || !queues) return null;
+  return {
+    tableName: served.resources.table,
+    queueUrls: { fanOut: queues.fanOut.url, monitorJobs: queues.monitorJobs.url },
+    dlqUrls: { fanOut: queues.fanOut.dlqUrl, monitorJobs: queues.monitorJobs.dlqUrl },
+    queueArns: { fanOut: queues.fanOut.arn, monitorJobs: queues.monitorJobs.arn },
+    alertsTopicArn: served.resources.alertsTopicArn,
+  };
 }
