@@ -6,9 +6,9 @@ import type { CliCommand, CliIO } from './command.ts';
 import { envCommand } from './env.ts';
 import { ledgerImportCommand } from './ledger.ts';
 import { localCommand } from './local.ts';
-import { runTierCommand } from './run-tier.ts';
 import { PORTFOLIO_COMMANDS } from './portfolio.ts';
 import { reportCommand } from './report.ts';
+import { runTierCommand } from './run-tier.ts';
 import { scoreCommand } from './score.ts';
 import { statusCommand } from './status.ts';
 
