@@ -63,14 +63,70 @@ const OUT_OF_POPULATION = new Set<Snapshot['status']['state']>([
  *
  * @example
  * const result = await runSimulatedBacktest({ world: createWorld({ seed: 1, subjects: 500, startDate }), days: 365 });
- * result.auc; // e.g. 0.85
+ * result.auc; // e.g. 0.73
  */
 export async function runSimulatedBacktest(options: SimulatedBacktestOptions): Promise<BacktestResult> {
   const { world } = options;
+  const day0 = await fetchDay0(world, options);
+  const today = world.today();
+  const assessed: { id: string; pd: number; class: RiskClass }[] = [];
+  let excluded = 0;
+  let withLedger = 0;
+  for (const { subjectId, snapshot, paymentExperience } of day0.subjects) {
+    if (OUT_OF_POPULATION.has(snapshot.status.state)) {
+      excluded++;
+      continue;
+    }
+    if (paymentExperience !== null) withLedger++;
+    const risk = assessRisk({ snapshot, paymentExperience, today });
+    assessed.push({ id: subjectId, pd: risk.pd, class: risk.class });
+  }
+
+  // Stepping a month at a time lets a caller show progress; the world is the same either way.
+  for (let day = 0; day < options.days; ) {
+    day = Math.min(options.days, day + 30);
+    world.advanceTo(day);
+    options.onProgress?.('simulate', day, options.days);
+  }
+  const defaulted = new Set<string>();
+  for (const d of world.truth().defaults) if (d.day <= options.days) defaulted.add(d.subjectId);
+
+  const observations: BacktestObservation[] = assessed.map((a) => ({
+    pd: a.pd,
+    class: a.class,
+    defaulted: defaulted.has(a.id),
+  }));
+  return {
+    ...backtestMetrics(observations),
+    horizonDays: options.days,
+    excluded,
+    withLedger,
+    ledgerRejected: day0.ledgerRejected,
+  };
+}
+
+/** One subject as fetched on day 0, with its payment experience from the simulated ledger. */
+export interface Day0Subject {
+  readonly subjectId: string;
+  readonly snapshot: Snapshot;
+  readonly paymentExperience: PaymentExperience | null;
+}
+
+/**
+ * Every subject of a world on day 0, fetched through the real bureau adapters over the in-process
+ * transport, with its payment experience from the world's AR ledger (through the ledger parser).
+ *
+ * @example
+ * const { subjects } = await fetchDay0(createWorld({ seed: 1, subjects: 100, startDate }));
+ * subjects[0]?.snapshot.status.state; // e.g. 'active'
+ */
+export async function fetchDay0(
+  world: SimWorld,
+  options: Pick<SimulatedBacktestOptions, 'useLedger' | 'concurrency' | 'onProgress'> = {},
+): Promise<{ subjects: Day0Subject[]; ledgerRejected: number }> {
   world.advanceTo(0);
   const today = world.today();
   const portfolio = world.portfolio();
-
   let experience = new Map<string, PaymentExperience>();
   let ledgerRejected = 0;
   if (options.useLedger !== false && world.arLedger) {
@@ -89,9 +145,7 @@ export async function runSimulatedBacktest(options: SimulatedBacktestOptions): P
   const providers = createProviders(config, worldTransport(world, BASE_URL));
   const ctx = { now: new Date(`${today}T06:00:00.000Z`), partyKey: BACKTEST_PARTY_KEY };
 
-  const assessed: { id: string; pd: number; class: RiskClass }[] = [];
-  let excluded = 0;
-  let withLedger = 0;
+  const subjects: Day0Subject[] = [];
   const concurrency = options.concurrency ?? 64;
   for (let start = 0; start < portfolio.length; start += concurrency) {
     const batch = portfolio.slice(start, start + concurrency);
@@ -116,37 +170,13 @@ export async function runSimulatedBacktest(options: SimulatedBacktestOptions): P
     fetched.forEach(({ snapshot }, i) => {
       const subject = batch[i];
       if (subject === undefined) return;
-      if (OUT_OF_POPULATION.has(snapshot.status.state)) {
-        excluded++;
-        return;
-      }
-      const paymentExperience = experience.get(subject.id) ?? null;
-      if (paymentExperience !== null) withLedger++;
-      const risk = assessRisk({ snapshot, paymentExperience, today });
-      assessed.push({ id: subject.id, pd: risk.pd, class: risk.class });
+      subjects.push({
+        subjectId: subject.id,
+        snapshot,
+        paymentExperience: experience.get(subject.id) ?? null,
+      });
     });
     options.onProgress?.('fetch', Math.min(portfolio.length, start + concurrency), portfolio.length);
   }
-
-  // Stepping a month at a time lets a caller show progress; the world is the same either way.
-  for (let day = 0; day < options.days; ) {
-    day = Math.min(options.days, day + 30);
-    world.advanceTo(day);
-    options.onProgress?.('simulate', day, options.days);
-  }
-  const defaulted = new Set<string>();
-  for (const d of world.truth().defaults) if (d.day <= options.days) defaulted.add(d.subjectId);
-
-  const observations: BacktestObservation[] = assessed.map((a) => ({
-    pd: a.pd,
-    class: a.class,
-    defaulted: defaulted.has(a.id),
-  }));
-  return {
-    ...backtestMetrics(observations),
-    horizonDays: options.days,
-    excluded,
-    withLedger,
-    ledgerRejected,
-  };
+  return { subjects, ledgerRejected };
 }

@@ -92,6 +92,8 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'lnGrowth.missing', factor: 'revenueTrend', sign: 0 },
 ];
 export const FEATURE_NAMES = FEATURES.map((f) => f.name);
+/** `<key>.lo`, `<key>.hi` per ratio, in {@link RATIOS} order. */
+const RATIO_FEATURE_NAMES = RATIOS.flatMap((r) => [`${r.key}.lo`, `${r.key}.hi`]);
 
 /** Fewer present figures than this (besides total assets) and the accounts cannot be scored. */
 export const MIN_FIGURES_PRESENT = 3;
@@ -163,47 +165,68 @@ export interface AccountsScore {
 }
 
 /** Figures after cleaning: non-finite and impossible values (negative assets or liabilities) are null. */
-type Clean = { [K in keyof KeyFigures]: number | null };
+export type Clean = { [K in keyof KeyFigures]: number | null };
 
-const NON_NEGATIVE: readonly (keyof KeyFigures)[] = [
-  'currentAssets',
-  'shortTermLiabilities',
-  'totalLiabilities',
-  'revenue',
-  'previousRevenue',
-];
+/** A reported, finite figure; null otherwise (or when negative where it cannot be). */
+function reported(value: number | null, nonNegative: boolean): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && !(nonNegative && value < 0) ? value : null;
+}
 
+// Spelled out rather than looped over KEY_FIGURE_NAMES: one object shape, no per-call closures or
+// lookups, on the risk model's hot path.
 function clean(figures: KeyFigures): Clean {
-  const out = {} as Clean;
-  for (const key of KEY_FIGURE_NAMES) {
-    const value = figures[key];
-    const valid =
-      typeof value === 'number' && Number.isFinite(value) && !(NON_NEGATIVE.includes(key) && value < 0);
-    out[key] = valid ? value : null;
-  }
-  return out;
+  return {
+    totalAssets: reported(figures.totalAssets, false),
+    currentAssets: reported(figures.currentAssets, true),
+    shortTermLiabilities: reported(figures.shortTermLiabilities, true),
+    totalLiabilities: reported(figures.totalLiabilities, true),
+    equity: reported(figures.equity, false),
+    retainedEarnings: reported(figures.retainedEarnings, false),
+    operatingResult: reported(figures.operatingResult, false),
+    netResult: reported(figures.netResult, false),
+    revenue: reported(figures.revenue, true),
+    previousRevenue: reported(figures.previousRevenue, true),
+  };
+}
+
+/** Figures besides total assets that are reported. */
+function presentFigures(f: Clean): number {
+  let n = 0;
+  if (f.currentAssets !== null) n++;
+  if (f.shortTermLiabilities !== null) n++;
+  if (f.totalLiabilities !== null) n++;
+  if (f.equity !== null) n++;
+  if (f.retainedEarnings !== null) n++;
+  if (f.operatingResult !== null) n++;
+  if (f.netResult !== null) n++;
+  if (f.revenue !== null) n++;
+  if (f.previousRevenue !== null) n++;
+  return n;
 }
 
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 
 /** Raw capped ratios per key; null where an input is missing. Assumes total assets > 0. */
-function ratios(f: Clean, ta: number): Record<string, number | null> {
-  const per = (value: number | null): number | null => (value === null ? null : value / ta);
-  return {
-    roa: per(f.netResult),
-    ebitTa: per(f.operatingResult),
-    tlTa: per(f.totalLiabilities),
-    eqTa: per(f.equity),
-    wcTa:
-      f.currentAssets === null || f.shortTermLiabilities === null
-        ? null
-        : (f.currentAssets - f.shortTermLiabilities) / ta,
-    lnCurrentRatio: logRatio(f.currentAssets, f.shortTermLiabilities, 3),
-    reTa: per(f.retainedEarnings),
-    stlTa: per(f.shortTermLiabilities),
-    salesTa: per(f.revenue),
-    lnGrowth: logRatio(f.revenue, f.previousRevenue, 1.5),
-  };
+function per(value: number | null, ta: number): number | null {
+  return value === null ? null : value / ta;
+}
+
+/** Raw ratios in {@link RATIOS} order (null where an input is missing). Assumes total assets > 0. */
+function ratios(f: Clean, ta: number): (number | null)[] {
+  return [
+    per(f.netResult, ta),
+    per(f.operatingResult, ta),
+    per(f.totalLiabilities, ta),
+    per(f.equity, ta),
+    f.currentAssets === null || f.shortTermLiabilities === null
+      ? null
+      : (f.currentAssets - f.shortTermLiabilities) / ta,
+    logRatio(f.currentAssets, f.shortTermLiabilities, 3),
+    per(f.retainedEarnings, ta),
+    per(f.shortTermLiabilities, ta),
+    per(f.revenue, ta),
+    logRatio(f.revenue, f.previousRevenue, 1.5),
+  ];
 }
 
 /** ln(a/b) capped at ±cap, defined when one side is zero (the cap) but not when both are. */
@@ -216,7 +239,7 @@ function logRatio(a: number | null, b: number | null, cap: number): number | nul
 }
 
 /** The capped ratio values behind each key, for reason texts. */
-type RatioValues = Record<string, number | null>;
+export type RatioValues = Record<string, number | null>;
 
 /**
  * Feature vector of one company, in {@link FEATURE_NAMES} order. A missing ratio takes the reference
@@ -230,25 +253,56 @@ export function featuresOf(
   const f = clean(figures);
   const ta = f.totalAssets;
   if (ta === null || ta <= 0) return null;
-  const present = KEY_FIGURE_NAMES.filter((k) => k !== 'totalAssets' && f[k] !== null).length;
-  if (present < MIN_FIGURES_PRESENT) return null;
+  if (presentFigures(f) < MIN_FIGURES_PRESENT) return null;
   const raw = ratios(f, ta);
-  const capped: RatioValues = {};
+  const capped: (number | null)[] = [];
   const values: number[] = [];
-  for (const spec of RATIOS) {
-    const r = raw[spec.key];
+  for (let i = 0; i < RATIOS.length; i++) {
+    const spec = RATIOS[i];
+    const r = raw[i];
+    if (spec === undefined) break;
     if (r === null || r === undefined) {
-      capped[spec.key] = null;
-      values.push(reference[`${spec.key}.lo`] ?? 0, reference[`${spec.key}.hi`] ?? 0);
+      capped.push(null);
+      values.push(
+        reference[RATIO_FEATURE_NAMES[2 * i] ?? ''] ?? 0,
+        reference[RATIO_FEATURE_NAMES[2 * i + 1] ?? ''] ?? 0,
+      );
       continue;
     }
     const c = clamp(r, spec.min, spec.max);
-    capped[spec.key] = c;
+    capped.push(c);
     values.push(Math.min(c, spec.knot), Math.max(c, spec.knot));
   }
   values.push(f.equity === null ? (reference['eqTa.negative'] ?? 0) : f.equity < 0 ? 1 : 0);
-  values.push(raw.lnGrowth === null ? 1 : 0);
-  return { values, ratios: capped, clean: f };
+  values.push(raw[RATIOS.length - 1] === null ? 1 : 0);
+  return { values, ratios: new CappedRatios(capped), clean: f };
+}
+
+/** The capped ratios by key, for reason texts; built once per company, read only for the top reasons. */
+class CappedRatios {
+  readonly roa: number | null;
+  readonly ebitTa: number | null;
+  readonly tlTa: number | null;
+  readonly eqTa: number | null;
+  readonly wcTa: number | null;
+  readonly lnCurrentRatio: number | null;
+  readonly reTa: number | null;
+  readonly stlTa: number | null;
+  readonly salesTa: number | null;
+  readonly lnGrowth: number | null;
+  [key: string]: number | null;
+  constructor(c: readonly (number | null)[]) {
+    this.roa = c[0] ?? null;
+    this.ebitTa = c[1] ?? null;
+    this.tlTa = c[2] ?? null;
+    this.eqTa = c[3] ?? null;
+    this.wcTa = c[4] ?? null;
+    this.lnCurrentRatio = c[5] ?? null;
+    this.reTa = c[6] ?? null;
+    this.stlTa = c[7] ?? null;
+    this.salesTa = c[8] ?? null;
+    this.lnGrowth = c[9] ?? null;
+  }
 }
 
 /**
@@ -263,26 +317,158 @@ export function featuresOf(
  * score.reasons[0]?.code; // e.g. 'ACCOUNTS_NEGATIVE_EQUITY'
  */
 export function scoreAccounts(figures: KeyFigures, params: AccountsParams = defaultParams): AccountsScore {
-  const features = featuresOf(figures, params.reference);
-  if (features === null) return insufficient(figures);
-  const byFactor = new Map<Factor, number>();
-  let base = params.intercept + params.horizonShift;
-  FEATURES.forEach((spec, i) => {
-    const beta = params.coefficients[spec.name] ?? 0;
-    const ref = params.reference[spec.name] ?? 0;
-    base += beta * ref;
-    const contribution = beta * ((features.values[i] ?? ref) - ref);
-    byFactor.set(spec.factor, (byFactor.get(spec.factor) ?? 0) + contribution);
+  const scored = accountsFactors(figures, params);
+  if (scored === null) return insufficient(figures);
+  const reasons: RiskReason[] = [];
+  scored.contributions.forEach((c, i) => {
+    const factor = FACTOR_ORDER[i];
+    if (factor !== undefined && Math.abs(c) >= MIN_REASON_CONTRIBUTION)
+      reasons.push(accountsReason(factor, c, scored));
   });
+  reasons.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  return {
+    pd: 1 / (1 + Math.exp(-scored.logOdds)),
+    logOdds: scored.logOdds,
+    reasons,
+    insufficientData: false,
+  };
+}
+
+/** Factors contributing less than this (in log-odds) give no reason. */
+export const MIN_REASON_CONTRIBUTION = 0.005;
+
+/** The factors in the order they first appear among {@link FEATURES}: the order contributions are summed in. */
+export const FACTOR_ORDER: readonly Factor[] = [...new Set(FEATURES.map((f) => f.factor))];
+const FEATURE_FACTOR = FEATURES.map((f) => FACTOR_ORDER.indexOf(f.factor));
+
+/** What a params object implies for every company: read once per params, not per score. */
+interface Prepared {
+  readonly betas: Float64Array;
+  readonly refs: Float64Array;
+  /** intercept + horizonShift + Σ β·ref, summed in feature order. */
+  readonly base: number;
+}
+const prepared = new WeakMap<AccountsParams, Prepared>();
+
+function prepare(params: AccountsParams): Prepared {
+  let p = prepared.get(params);
+  if (p === undefined) {
+    const betas = new Float64Array(FEATURES.length);
+    const refs = new Float64Array(FEATURES.length);
+    let base = params.intercept + params.horizonShift;
+    FEATURES.forEach((spec, i) => {
+      betas[i] = params.coefficients[spec.name] ?? 0;
+      refs[i] = params.reference[spec.name] ?? 0;
+      base += (betas[i] ?? 0) * (refs[i] ?? 0);
+    });
+    p = { betas, refs, base };
+    prepared.set(params, p);
+  }
+  return p;
+}
+
+/** The accounts model's log-odds and per-factor contributions, before any reason text is built. */
+export interface AccountsFactors {
+  /** Clamped log-odds: the same number {@link scoreAccounts} returns. */
+  readonly logOdds: number;
+  /** Contribution per factor, indexed like {@link FACTOR_ORDER}. */
+  readonly contributions: Float64Array;
+  readonly ratios: RatioValues;
+  readonly clean: Clean;
+}
+
+/**
+ * The accounts model without its reason texts: the log-odds (summed in exactly the order
+ * {@link scoreAccounts} sums them, so the PD is the same to the last bit) and each factor's
+ * contribution. The risk model builds texts only for the factors among its top reasons
+ * ({@link accountsReason}). Null when the figures are insufficient.
+ *
+ * @example
+ * const scored = accountsFactors(figures);
+ * scored?.contributions[FACTOR_ORDER.indexOf('equity')]; // e.g. 0.42
+ */
+export function accountsFactors(
+  figures: KeyFigures,
+  params: AccountsParams = defaultParams,
+): AccountsFactors | null {
+  const features = featuresOf(figures, params.reference);
+  if (features === null) return null;
+  const { betas, refs, base } = prepare(params);
+  const contributions = new Float64Array(FACTOR_ORDER.length);
+  for (let i = 0; i < FEATURE_FACTOR.length; i++) {
+    const ref = refs[i] ?? 0;
+    const k = FEATURE_FACTOR[i] ?? 0;
+    contributions[k] = (contributions[k] ?? 0) + (betas[i] ?? 0) * ((features.values[i] ?? ref) - ref);
+  }
   let logOdds = base;
-  for (const c of byFactor.values()) logOdds += c;
+  for (let k = 0; k < contributions.length; k++) logOdds += contributions[k] ?? 0;
   // Caps bound every feature, so this only guards against corrupt params.
   logOdds = clamp(logOdds, -30, 30);
-  const reasons = [...byFactor.entries()]
-    .filter(([, c]) => Math.abs(c) >= 0.005)
-    .map(([factor, c]) => reasonFor(factor, c, features.ratios, features.clean))
-    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-  return { pd: 1 / (1 + Math.exp(-logOdds)), logOdds, reasons, insufficientData: false };
+  return { logOdds, contributions, ratios: features.ratios, clean: features.clean };
+}
+
+/**
+ * The reason of one factor with its contribution, in plain language with the company's ratio.
+ *
+ * @example
+ * accountsReason('equity', 0.42, accountsFactors(figures)); // { code: 'ACCOUNTS_LOW_EQUITY_RATIO', text: 'Equity is only 8 % of total assets.', contribution: 0.42 }
+ */
+export function accountsReason(
+  factor: Factor,
+  contribution: number,
+  scored: Pick<AccountsFactors, 'ratios' | 'clean'>,
+): RiskReason {
+  return reasonFor(factor, contribution, scored.ratios, scored.clean);
+}
+
+/**
+ * The code {@link accountsReason} gives, without building its text: for ranking reasons cheaply.
+ *
+ * @example
+ * accountsReasonCode('equity', 0.42, scored); // 'ACCOUNTS_LOW_EQUITY_RATIO'
+ */
+export function accountsReasonCode(
+  factor: Factor,
+  contribution: number,
+  scored: Pick<AccountsFactors, 'ratios' | 'clean'>,
+): string {
+  const up = contribution > 0;
+  const f = scored.clean;
+  switch (factor) {
+    case 'profitability':
+      return up
+        ? (f.netResult ?? 0) < 0
+          ? 'ACCOUNTS_NET_LOSS'
+          : 'ACCOUNTS_LOW_PROFITABILITY'
+        : 'ACCOUNTS_PROFITABLE';
+    case 'operatingResult':
+      return up
+        ? (f.operatingResult ?? 0) < 0
+          ? 'ACCOUNTS_OPERATING_LOSS'
+          : 'ACCOUNTS_LOW_OPERATING_RESULT'
+        : 'ACCOUNTS_STRONG_OPERATING_RESULT';
+    case 'leverage':
+      return up ? 'ACCOUNTS_HIGH_LEVERAGE' : 'ACCOUNTS_LOW_LEVERAGE';
+    case 'equity':
+      if (up && (f.equity ?? 0) < 0) return 'ACCOUNTS_NEGATIVE_EQUITY';
+      return up ? 'ACCOUNTS_LOW_EQUITY_RATIO' : 'ACCOUNTS_STRONG_EQUITY';
+    case 'liquidity':
+      return up ? 'ACCOUNTS_LOW_LIQUIDITY' : 'ACCOUNTS_GOOD_LIQUIDITY';
+    case 'retainedEarnings':
+      return up
+        ? (f.retainedEarnings ?? 0) < 0
+          ? 'ACCOUNTS_ACCUMULATED_LOSSES'
+          : 'ACCOUNTS_LOW_RETAINED_EARNINGS'
+        : 'ACCOUNTS_STRONG_RETAINED_EARNINGS';
+    case 'shortTermDebt':
+      return up ? 'ACCOUNTS_HIGH_SHORT_TERM_DEBT' : 'ACCOUNTS_LOW_SHORT_TERM_DEBT';
+    case 'assetTurnover':
+      return up ? 'ACCOUNTS_WEAK_ASSET_TURNOVER' : 'ACCOUNTS_STRONG_ASSET_TURNOVER';
+    case 'revenueTrend':
+      if (scored.ratios.lnGrowth === null || scored.ratios.lnGrowth === undefined)
+        return 'ACCOUNTS_REVENUE_HISTORY_MISSING';
+      return up ? 'ACCOUNTS_REVENUE_DECLINE' : 'ACCOUNTS_REVENUE_GROWTH';
+  }
 }
 
 function insufficient(figures: KeyFigures): AccountsScore {
@@ -305,92 +491,55 @@ const pct = (value: number | null | undefined): string =>
   value === null || value === undefined ? 'unknown' : `${Math.round(value * 100)} %`;
 
 function reasonFor(factor: Factor, contribution: number, r: RatioValues, f: Clean): RiskReason {
-  const up = contribution > 0;
-  const reason = (code: string, text: string): RiskReason => ({
-    code,
-    text,
+  return {
+    code: accountsReasonCode(factor, contribution, { ratios: r, clean: f }),
+    text: reasonText(factor, contribution > 0, r, f),
     contribution: Math.round(contribution * 1000) / 1000,
-  });
+  };
+}
+
+function reasonText(factor: Factor, up: boolean, r: RatioValues, f: Clean): string {
   switch (factor) {
     case 'profitability':
       return up
-        ? reason(
-            (f.netResult ?? 0) < 0 ? 'ACCOUNTS_NET_LOSS' : 'ACCOUNTS_LOW_PROFITABILITY',
-            `Net result is ${pct(r.roa)} of total assets, weaker than a typical company.`,
-          )
-        : reason('ACCOUNTS_PROFITABLE', `Net result is ${pct(r.roa)} of total assets, a healthy profit.`);
+        ? `Net result is ${pct(r.roa)} of total assets, weaker than a typical company.`
+        : `Net result is ${pct(r.roa)} of total assets, a healthy profit.`;
     case 'operatingResult':
       return up
-        ? reason(
-            (f.operatingResult ?? 0) < 0 ? 'ACCOUNTS_OPERATING_LOSS' : 'ACCOUNTS_LOW_OPERATING_RESULT',
-            `Operating result is ${pct(r.ebitTa)} of total assets, weaker than a typical company.`,
-          )
-        : reason(
-            'ACCOUNTS_STRONG_OPERATING_RESULT',
-            `Operating result is ${pct(r.ebitTa)} of total assets, stronger than a typical company.`,
-          );
+        ? `Operating result is ${pct(r.ebitTa)} of total assets, weaker than a typical company.`
+        : `Operating result is ${pct(r.ebitTa)} of total assets, stronger than a typical company.`;
     case 'leverage':
       return up
-        ? reason('ACCOUNTS_HIGH_LEVERAGE', `Total liabilities are ${pct(r.tlTa)} of total assets.`)
-        : reason('ACCOUNTS_LOW_LEVERAGE', `Total liabilities are only ${pct(r.tlTa)} of total assets.`);
+        ? `Total liabilities are ${pct(r.tlTa)} of total assets.`
+        : `Total liabilities are only ${pct(r.tlTa)} of total assets.`;
     case 'equity':
       if (up && (f.equity ?? 0) < 0) {
-        return reason(
-          'ACCOUNTS_NEGATIVE_EQUITY',
-          `Equity is negative (${pct(r.eqTa)} of total assets): liabilities exceed assets.`,
-        );
+        return `Equity is negative (${pct(r.eqTa)} of total assets): liabilities exceed assets.`;
       }
       return up
-        ? reason('ACCOUNTS_LOW_EQUITY_RATIO', `Equity is only ${pct(r.eqTa)} of total assets.`)
-        : reason('ACCOUNTS_STRONG_EQUITY', `Equity is ${pct(r.eqTa)} of total assets, a solid buffer.`);
+        ? `Equity is only ${pct(r.eqTa)} of total assets.`
+        : `Equity is ${pct(r.eqTa)} of total assets, a solid buffer.`;
     case 'liquidity':
       return up
-        ? reason(
-            'ACCOUNTS_LOW_LIQUIDITY',
-            `Current assets cover short-term liabilities poorly (working capital ${pct(r.wcTa)} of total assets).`,
-          )
-        : reason(
-            'ACCOUNTS_GOOD_LIQUIDITY',
-            `Current assets cover short-term liabilities well (working capital ${pct(r.wcTa)} of total assets).`,
-          );
+        ? `Current assets cover short-term liabilities poorly (working capital ${pct(r.wcTa)} of total assets).`
+        : `Current assets cover short-term liabilities well (working capital ${pct(r.wcTa)} of total assets).`;
     case 'retainedEarnings':
       return up
-        ? reason(
-            (f.retainedEarnings ?? 0) < 0 ? 'ACCOUNTS_ACCUMULATED_LOSSES' : 'ACCOUNTS_LOW_RETAINED_EARNINGS',
-            `Retained earnings are ${pct(r.reTa)} of total assets.`,
-          )
-        : reason(
-            'ACCOUNTS_STRONG_RETAINED_EARNINGS',
-            `Retained earnings are ${pct(r.reTa)} of total assets, profits kept over the years.`,
-          );
+        ? `Retained earnings are ${pct(r.reTa)} of total assets.`
+        : `Retained earnings are ${pct(r.reTa)} of total assets, profits kept over the years.`;
     case 'shortTermDebt':
       return up
-        ? reason(
-            'ACCOUNTS_HIGH_SHORT_TERM_DEBT',
-            `Short-term liabilities are ${pct(r.stlTa)} of total assets.`,
-          )
-        : reason(
-            'ACCOUNTS_LOW_SHORT_TERM_DEBT',
-            `Short-term liabilities are only ${pct(r.stlTa)} of total assets.`,
-          );
+        ? `Short-term liabilities are ${pct(r.stlTa)} of total assets.`
+        : `Short-term liabilities are only ${pct(r.stlTa)} of total assets.`;
     case 'assetTurnover': {
       const turnover = r.salesTa === null || r.salesTa === undefined ? 'unknown' : `${r.salesTa.toFixed(1)}×`;
-      return up
-        ? reason('ACCOUNTS_WEAK_ASSET_TURNOVER', `Revenue is ${turnover} total assets.`)
-        : reason('ACCOUNTS_STRONG_ASSET_TURNOVER', `Revenue is ${turnover} total assets.`);
+      return `Revenue is ${turnover} total assets.`;
     }
-    case 'revenueTrend': {
+    case 'revenueTrend':
       if (r.lnGrowth === null || r.lnGrowth === undefined) {
-        return reason(
-          'ACCOUNTS_REVENUE_HISTORY_MISSING',
-          "Last year's revenue is not reported, so the revenue trend is unknown.",
-        );
+        return "Last year's revenue is not reported, so the revenue trend is unknown.";
       }
-      const change = pct(Math.exp(r.lnGrowth) - 1);
-      return up
-        ? reason('ACCOUNTS_REVENUE_DECLINE', `Revenue changed by ${change} from the year before.`)
-        : reason('ACCOUNTS_REVENUE_GROWTH', `Revenue changed by ${change} from the year before.`);
-    }
+      return `Revenue changed by ${pct(Math.exp(r.lnGrowth) - 1)} from the year before.`;
   }
 }
 

@@ -12,10 +12,17 @@
 import { InputError } from '#shared/errors.ts';
 import type { ProceedingKind, Snapshot, SubjectState } from '../snapshot.ts';
 import {
+  type AccountsFactors,
+  accountsFactors,
+  accountsReason,
+  accountsReasonCode,
+  FACTOR_ORDER,
+  type Factor,
   FEATURES,
   featuresOf,
   keyFiguresFromAccounts,
   loadAccountsParams,
+  MIN_REASON_CONTRIBUTION,
   scoreAccounts,
 } from './accounts.ts';
 import { DEFAULT_ACCOUNTS_PARAMS } from './accounts-params.ts';
@@ -134,7 +141,7 @@ const DAYS_PER_YEAR = 365.25;
  * assessment.reasons[0]; // e.g. { code: 'PAYMENT_REMARKS_UNRESOLVED', text: '3 unresolved payment remarks …', contribution: 2.77 }
  */
 export function assessRisk(input: AssessRiskInput): RiskAssessment {
-  const reasons: RiskReason[] = [];
+  const reasons: Candidate[] = [];
   const result = evaluate(input, reasons);
   return {
     class: result.riskClass,
@@ -157,8 +164,31 @@ export function assessRiskFast(input: AssessRiskInput): { class: RiskClass; pd: 
   return { class: result.riskClass, pd: result.pd };
 }
 
+/**
+ * A reason before the cut to the top five. The accounts model's factor reasons carry no text yet:
+ * their texts (ratios formatted as percentages) are most of the cost of an assessment, and only
+ * the few that make the top five are ever read.
+ */
+interface Candidate {
+  readonly code: string;
+  /** Rounded to 3 decimals, as reported. */
+  readonly contribution: number;
+  readonly text: string | Render;
+  /** Arguments of `text` when it is still to be rendered. */
+  readonly a: number;
+  readonly b: number;
+  readonly s: string;
+  /** For an accounts factor: the factor, its exact contribution and figures. */
+  readonly factor: Factor | null;
+  readonly exact: number;
+  readonly accounts: AccountsFactors | null;
+}
+
+/** Builds a reason's text from its candidate; module-level functions, so deferring allocates nothing. */
+type Render = (c: Candidate) => string;
+
 /** Where reasons go; null when the caller wants only the numbers. */
-type Sink = RiskReason[] | null;
+type Sink = Candidate[] | null;
 
 const ACCOUNTS_PARAMS = loadAccountsParams(DEFAULT_ACCOUNTS_PARAMS, 'shared/domain/risk/accounts-params.ts');
 const ACCOUNTS_BETAS = FEATURES.map((f) => ACCOUNTS_PARAMS.coefficients[f.name] ?? 0);
@@ -202,15 +232,30 @@ function evaluate(
           scored = true;
         }
       } else {
-        const score = scoreAccounts(keyFiguresFromAccounts(accounts));
-        if (!score.insufficientData && score.logOdds !== null && Number.isFinite(score.logOdds)) {
-          logOdds = score.logOdds;
+        const figures = keyFiguresFromAccounts(accounts);
+        const factors = accountsFactors(figures, ACCOUNTS_PARAMS);
+        if (factors !== null && Number.isFinite(factors.logOdds)) {
+          logOdds = factors.logOdds;
           scored = true;
-          for (const reason of score.reasons) {
-            if (reason.code !== 'INSUFFICIENT_DATA') reasons.push(reason);
+          for (let k = 0; k < FACTOR_ORDER.length; k++) {
+            const c = factors.contributions[k] ?? 0;
+            const factor = FACTOR_ORDER[k];
+            if (factor === undefined || !(Math.abs(c) >= MIN_REASON_CONTRIBUTION)) continue;
+            reasons.push({
+              code: accountsReasonCode(factor, c, factors),
+              contribution: Math.round(c * 1000) / 1000,
+              text: accountsText,
+              a: 0,
+              b: 0,
+              s: '',
+              factor,
+              exact: c,
+              accounts: factors,
+            });
           }
-        } else {
-          insufficient = score.reasons.find((r) => r.code === 'INSUFFICIENT_DATA') ?? null;
+        } else if (factors === null) {
+          // Rare: the accounts model's own words for why the figures cannot be scored.
+          insufficient = scoreAccounts(figures).reasons.find((r) => r.code === 'INSUFFICIENT_DATA') ?? null;
         }
       }
     }
@@ -246,15 +291,7 @@ function evaluate(
     const implied = bureau.prior + bureau.slope * (50 - score);
     const contribution = bureau.weight * (implied - logOdds);
     logOdds += contribution;
-    if (reasons !== null) {
-      const side = score >= 50 ? 'at or above' : 'below';
-      push(
-        reasons,
-        'BUREAU_SCORE',
-        `The credit bureau scores the subject ${Math.round(score)} of 100 (${side} average).`,
-        contribution,
-      );
-    }
+    push(reasons, 'BUREAU_SCORE', bureauText, contribution, score);
   }
 
   const clamp = RISK_TERMS.clamp;
@@ -284,16 +321,89 @@ function evaluate(
   };
 }
 
-function push(reasons: Sink, code: string, text: string, contribution: number): void {
+function push(
+  reasons: Sink,
+  code: string,
+  text: string | Render,
+  contribution: number,
+  a = 0,
+  b = 0,
+  s = '',
+): void {
   if (reasons === null) return;
-  reasons.push({ code, text, contribution: Math.round(contribution * 1000) / 1000 });
+  reasons.push({
+    code,
+    text,
+    contribution: Math.round(contribution * 1000) / 1000,
+    a,
+    b,
+    s,
+    factor: null,
+    exact: contribution,
+    accounts: null,
+  });
 }
 
-/** Largest contribution first (ties by code, for determinism); INSUFFICIENT_DATA is never cut. */
-function topReasons(reasons: RiskReason[], insufficient: RiskReason | null): RiskReason[] {
-  reasons.sort(byContribution);
+const accountsText: Render = (c) =>
+  c.factor !== null && c.accounts !== null ? accountsReason(c.factor, c.exact, c.accounts).text : '';
+const bureauText: Render = (c) =>
+  `The credit bureau scores the subject ${Math.round(c.a)} of 100 (${c.a >= 50 ? 'at or above' : 'below'} average).`;
+const sizeText: Render = (c) => `The company has ${c.a} employees.`;
+const youngText: Render = (c) =>
+  `The company was founded ${formatYears(c.a)} ago; young companies fail more often.`;
+const establishedText: Render = (c) => `The company has existed for ${formatYears(c.a)}.`;
+const overdueText: Render = (c) => `The annual accounts are overdue${c.s === '' ? '' : ` (due ${c.s})`}.`;
+const outdatedText: Render = (c) =>
+  `The latest annual accounts are for a period that ended on ${c.s}, over two years ago.`;
+const unresolvedText: Render = ({ a: unresolved, b: recent }) => {
+  const noun = unresolved === 1 ? 'unresolved payment remark' : 'unresolved payment remarks';
+  const when =
+    recent === unresolved
+      ? ' in the last 12 months'
+      : recent === 0
+        ? ', all older than 12 months'
+        : `, ${recent} of them in the last 12 months`;
+  return `${unresolved} ${noun}${when}.`;
+};
+const resolvedText: Render = (c) =>
+  `${c.a} ${c.a === 1 ? 'payment remark' : 'payment remarks'} resolved in the last 2 years.`;
+const collectionsText: Render = (c) =>
+  `${c.a} ${c.a === 1 ? 'open debt collection case' : 'open debt collection cases'}.`;
+const debtText: Render = (c) =>
+  `${formatAmount(c.a)} ${c.s} in the debt register (${c.b} ${c.b === 1 ? 'entry' : 'entries'}).`;
+/** `s` is 'none' when the ledger gives no days beyond terms. */
+const experienceText: Render = ({ a: dbt, b: paydex, s }) => {
+  const pays =
+    s === 'none'
+      ? ''
+      : dbt > 0.5
+        ? `Pays our invoices ${Math.round(dbt)} days beyond terms on average`
+        : dbt < -0.5
+          ? `Pays our invoices ${Math.round(-dbt)} days early on average`
+          : 'Pays our invoices on the due date on average';
+  return `${pays}${pays === '' ? 'Our PAYDEX' : ' (PAYDEX'} ${Math.round(paydex)}${pays === '' ? '' : ')'}.`;
+};
+const trendFellText: Render = (c) => `PAYDEX fell ${c.a} points in the last 90 days.`;
+const trendRoseText: Render = (c) => `PAYDEX rose ${c.a} points in the last 90 days.`;
+const severeText: Render = (c) => `One of our invoices was ${Math.round(c.a)} days beyond terms.`;
+
+/**
+ * Largest contribution first (ties by code, for determinism); INSUFFICIENT_DATA is never cut. Texts
+ * of accounts factors are built here, for the survivors only.
+ */
+function topReasons(candidates: Candidate[], insufficient: RiskReason | null): RiskReason[] {
+  candidates.sort(byContribution);
   const keep = insufficient === null ? MAX_REASONS : MAX_REASONS - 1;
-  if (reasons.length > keep) reasons.length = keep;
+  const reasons: RiskReason[] = [];
+  for (let i = 0; i < candidates.length && i < keep; i++) {
+    const c = candidates[i];
+    if (c === undefined) break;
+    reasons.push({
+      code: c.code,
+      text: typeof c.text === 'string' ? c.text : c.text(c),
+      contribution: c.contribution,
+    });
+  }
   if (insufficient !== null) {
     reasons.push(insufficient);
     reasons.sort(byContribution);
@@ -301,7 +411,10 @@ function topReasons(reasons: RiskReason[], insufficient: RiskReason | null): Ris
   return reasons;
 }
 
-function byContribution(a: RiskReason, b: RiskReason): number {
+function byContribution(
+  a: Pick<RiskReason, 'code' | 'contribution'>,
+  b: Pick<RiskReason, 'code' | 'contribution'>,
+): number {
   return b.contribution - a.contribution || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }
 
@@ -333,11 +446,11 @@ function sizeTerm(employees: number | null, reasons: Sink): number {
     return size.none;
   }
   if (employees >= 50) {
-    push(reasons, 'COMPANY_SIZE', `The company has ${employees} employees.`, size.medium);
+    push(reasons, 'COMPANY_SIZE', sizeText, size.medium, employees);
     return size.medium;
   }
   if (employees >= 10) {
-    push(reasons, 'COMPANY_SIZE', `The company has ${employees} employees.`, size.small);
+    push(reasons, 'COMPANY_SIZE', sizeText, size.small, employees);
     return size.small;
   }
   return size.micro;
@@ -360,14 +473,9 @@ function ageTerm(foundedOn: string | null, today: number, reasons: Sink): number
     }
   }
   if (contribution > 0) {
-    push(
-      reasons,
-      'COMPANY_YOUNG',
-      `The company was founded ${formatYears(years)} ago; young companies fail more often.`,
-      contribution,
-    );
+    push(reasons, 'COMPANY_YOUNG', youngText, contribution, years);
   } else if (contribution < 0) {
-    push(reasons, 'COMPANY_ESTABLISHED', `The company has existed for ${formatYears(years)}.`, contribution);
+    push(reasons, 'COMPANY_ESTABLISHED', establishedText, contribution, years);
   }
   return contribution;
 }
@@ -384,20 +492,14 @@ function formatYears(years: number): string {
 function filingTerms(snapshot: Snapshot, today: number, reasons: Sink): number {
   const filing = snapshot.accountsFiling;
   if (filing?.overdue === true) {
-    const due = filing.nextDue === null ? '' : ` (due ${filing.nextDue})`;
-    push(reasons, 'ACCOUNTS_OVERDUE', `The annual accounts are overdue${due}.`, RISK_TERMS.accountsOverdue);
+    push(reasons, 'ACCOUNTS_OVERDUE', overdueText, RISK_TERMS.accountsOverdue, 0, 0, filing.nextDue ?? '');
     return RISK_TERMS.accountsOverdue;
   }
   const lastEnd = snapshot.accounts?.periodEnd ?? filing?.lastPeriodEnd ?? null;
   if (lastEnd === null) return 0;
   const end = epochDay(lastEnd);
   if (Number.isNaN(end) || today - end <= RISK_TERMS.accountsOutdatedDays) return 0;
-  push(
-    reasons,
-    'ACCOUNTS_OUTDATED',
-    `The latest annual accounts are for a period that ended on ${lastEnd}, over two years ago.`,
-    RISK_TERMS.accountsOutdated,
-  );
+  push(reasons, 'ACCOUNTS_OUTDATED', outdatedText, RISK_TERMS.accountsOutdated, 0, 0, lastEnd);
   return RISK_TERMS.accountsOutdated;
 }
 
@@ -419,25 +521,12 @@ function remarkTerms(snapshot: Snapshot, today: number, business: boolean, reaso
   let total = 0;
   if (unresolved > 0) {
     const contribution = terms.unresolved * Math.log1p(unresolved) + terms.recent * Math.log1p(recent);
-    const noun = unresolved === 1 ? 'unresolved payment remark' : 'unresolved payment remarks';
-    const when =
-      recent === unresolved
-        ? ' in the last 12 months'
-        : recent === 0
-          ? ', all older than 12 months'
-          : `, ${recent} of them in the last 12 months`;
-    push(reasons, 'PAYMENT_REMARKS_UNRESOLVED', `${unresolved} ${noun}${when}.`, contribution);
+    push(reasons, 'PAYMENT_REMARKS_UNRESOLVED', unresolvedText, contribution, unresolved, recent);
     total += contribution;
   }
   if (resolved > 0) {
     const contribution = terms.resolved * Math.log1p(resolved);
-    const noun = resolved === 1 ? 'payment remark' : 'payment remarks';
-    push(
-      reasons,
-      'PAYMENT_REMARKS_RESOLVED',
-      `${resolved} ${noun} resolved in the last 2 years.`,
-      contribution,
-    );
+    push(reasons, 'PAYMENT_REMARKS_RESOLVED', resolvedText, contribution, resolved);
     total += contribution;
   }
   return total;
@@ -450,8 +539,7 @@ function collectionTerm(snapshot: Snapshot, today: number, reasons: Sink): numbe
   }
   if (open === 0) return 0;
   const contribution = RISK_TERMS.collections * Math.log1p(open);
-  const noun = open === 1 ? 'open debt collection case' : 'open debt collection cases';
-  push(reasons, 'COLLECTION_CASES_OPEN', `${open} ${noun}.`, contribution);
+  push(reasons, 'COLLECTION_CASES_OPEN', collectionsText, contribution, open);
   return contribution;
 }
 
@@ -473,13 +561,7 @@ function debtRegisterTerms(snapshot: Snapshot, business: boolean, reasons: Sink)
       RISK_TERMS.debtRegister.cap,
       terms.coefficient * Math.log1p(amount / terms.scale),
     );
-    const noun = entries.length === 1 ? 'entry' : 'entries';
-    push(
-      reasons,
-      'DEBT_REGISTER',
-      `${formatAmount(amount)} ${currency} in the debt register (${entries.length} ${noun}).`,
-      contribution,
-    );
+    push(reasons, 'DEBT_REGISTER', debtText, contribution, amount, entries.length, currency);
     total += contribution;
   }
   if (publicClaims) {
@@ -508,17 +590,11 @@ function experienceTerms(experience: PaymentExperience, reasons: Sink): number {
   let total = 0;
   const contribution = RISK_TERMS.paydex * (80 - paydex) * weight;
   const dbt = experience.weightedDaysBeyondTerms;
-  const pays =
-    dbt === null
-      ? ''
-      : dbt > 0.5
-        ? `Pays our invoices ${Math.round(dbt)} days beyond terms on average`
-        : dbt < -0.5
-          ? `Pays our invoices ${Math.round(-dbt)} days early on average`
-          : 'Pays our invoices on the due date on average';
-  const text = `${pays}${pays === '' ? 'Our PAYDEX' : ' (PAYDEX'} ${Math.round(paydex)}${pays === '' ? '' : ')'}.`;
-  if (contribution > 0) push(reasons, 'PAYMENT_EXPERIENCE_SLOW', text, contribution);
-  else if (contribution < 0) push(reasons, 'PAYMENT_EXPERIENCE_PROMPT', text, contribution);
+  const none = dbt === null ? 'none' : '';
+  if (contribution > 0)
+    push(reasons, 'PAYMENT_EXPERIENCE_SLOW', experienceText, contribution, dbt ?? 0, paydex, none);
+  else if (contribution < 0)
+    push(reasons, 'PAYMENT_EXPERIENCE_PROMPT', experienceText, contribution, dbt ?? 0, paydex, none);
   total += contribution;
 
   const trend = experience.paydexTrend;
@@ -529,10 +605,8 @@ function experienceTerms(experience: PaymentExperience, reasons: Sink): number {
         ? worse.coefficient * Math.min(worse.cap, -trend)
         : better.coefficient * Math.min(better.cap, trend)) * weight;
     const points = Math.abs(Math.round(trend));
-    if (c > 0)
-      push(reasons, 'PAYDEX_TREND_WORSENING', `PAYDEX fell ${points} points in the last 90 days.`, c);
-    else if (c < 0)
-      push(reasons, 'PAYDEX_TREND_IMPROVING', `PAYDEX rose ${points} points in the last 90 days.`, c);
+    if (c > 0) push(reasons, 'PAYDEX_TREND_WORSENING', trendFellText, c, points);
+    else if (c < 0) push(reasons, 'PAYDEX_TREND_IMPROVING', trendRoseText, c, points);
     total += c;
   }
 
@@ -543,7 +617,7 @@ function experienceTerms(experience: PaymentExperience, reasons: Sink): number {
       severe.cap,
       severe.coefficient * Math.log1p((max - severe.fromDays) / severe.fromDays),
     );
-    push(reasons, 'PAYMENT_SEVERE_DELAY', `One of our invoices was ${Math.round(max)} days beyond terms.`, c);
+    push(reasons, 'PAYMENT_SEVERE_DELAY', severeText, c, max);
     total += c;
   }
   return total;
