@@ -95,6 +95,20 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     source: { queue: 'monitorJobs', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 8 },
   },
+  /** Invoked by its schedule: reads the change feeds from their cursors, sends monitor jobs. */
+  feedPoll: {
+    name: 'feed-poll',
+    entry: 'functions/feed-poll/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  /** Invoked by its schedule: republishes alerts left pending in outboxes. */
+  outboxSweeper: {
+    name: 'outbox-sweeper',
+    entry: 'functions/outbox-sweeper/handler.ts',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export const QUEUES = {
@@ -136,3 +150,29 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
   { name: 'tier-weekly', expression: 'cron(0 5 ? * MON *)', timeZone: 'Europe/Oslo', tier: 'weekly' },
   { name: 'tier-monthly', expression: 'cron(0 4 1 * ? *)', timeZone: 'Europe/Oslo', tier: 'monthly' },
 ];
+
+/** Keys of {@link FUNCTIONS} invoked directly by a schedule rather than fed by a queue. */
+export type ScheduledFunctionKey = 'feedPoll' | 'outboxSweeper';
+
+export interface FunctionScheduleDefinition {
+  readonly name: string;
+  /** EventBridge Scheduler expression: `cron(...)` or `rate(...)`. */
+  readonly expression: string;
+  readonly timeZone: string;
+  /** The function the schedule invokes. */
+  readonly function: ScheduledFunctionKey;
+}
+
+/**
+ * Schedules that invoke a function directly. The feed poll is the `feed` tier's schedule (its
+ * expression is configured with the tiers); the sweeper runs at the pace the outbox alarm assumes.
+ */
+export const FUNCTION_SCHEDULES = {
+  feedPoll: { name: 'feed-poll', expression: 'rate(5 minutes)', timeZone: 'UTC', function: 'feedPoll' },
+  outboxSweeper: {
+    name: 'outbox-sweeper',
+    expression: 'rate(5 minutes)',
+    timeZone: 'UTC',
+    function: 'outboxSweeper',
+  },
+} as const satisfies Record<ScheduledFunctionKey, FunctionScheduleDefinition>;

@@ -186,11 +186,11 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocal>>, io: CliIO):
     [
       '',
       `credmon local: ${summary.subjects} subjects over ${summary.days} simulated days in ${(summary.durationMs / 1000).toFixed(1)} s`,
-      `  checks ${summary.checks}, changes ${summary.changes}, bureau requests ${summary.bureauRequests}`,
+      `  checks ${summary.checks} (${summary.feedChecks} from change feeds), changes ${summary.changes}, bureau requests ${summary.bureauRequests}`,
       `  alerts published ${summary.alertsPublished}, delivered ${summary.alertsDelivered}`,
       `  alerts by type: ${types || 'none'}`,
       `  risk classes: ${classes}`,
-      `  dead-lettered jobs ${summary.dlq}, pending outboxes ${summary.pendingOutboxes}`,
+      `  dead-lettered jobs ${summary.dlq}, pending outboxes ${summary.pendingOutboxes}, outboxes swept ${summary.outboxesSwept}`,
       '',
     ].join('\n'),
   );

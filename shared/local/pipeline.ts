@@ -6,19 +6,27 @@
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientOptions } from '#shared/adapters/aws/clients.ts';
+import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
 import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
+import { fetchTransport } from '#shared/adapters/bureaus/transport.ts';
 import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
+import { DynamoCursorStore } from '#shared/adapters/store/cursor-store.ts';
 import { FUNCTIONS, type QueueKey } from '#shared/catalogue.ts';
 import type { Composition } from '#shared/composition.ts';
 import type { RuntimeConfig } from '#shared/config.ts';
 import type { Tier } from '#shared/domain/subject.ts';
 import { createObservability } from '#shared/observability.ts';
+import type { PollFeedResult } from '#shared/use-cases/poll-feed.ts';
 import type { FanOutRequest } from '#shared/use-cases/ports.ts';
+import type { SweepOutboxesResult } from '#shared/use-cases/sweep-outboxes.ts';
 import { createFanOutHandler } from '../../functions/fan-out/create-handler.ts';
+import { createFeedPollHandler } from '../../functions/feed-poll/create-handler.ts';
 import { createMonitorHandler } from '../../functions/monitor/create-handler.ts';
+import { createOutboxSweeperHandler } from '../../functions/outbox-sweeper/create-handler.ts';
 import { LOCAL_PREFIX, type LocalResources } from './bootstrap.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
+import { invokeScheduled } from './invoke.ts';
 import { type Poller, startPoller } from './poller.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 
@@ -56,6 +64,13 @@ export interface LocalPipeline {
   requestTier(tier: Tier, requestedBy?: string): Promise<void>;
   /** Resolves when no job is queued or in flight anywhere in the pipeline. */
   waitIdle(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Runs the feed poll as its schedule does (with Lambda's asynchronous retries): the monitor jobs
+   * it sends are on the queue when this resolves; `waitIdle()` waits for their checks.
+   */
+  pollFeeds(): Promise<PollFeedResult[]>;
+  /** Runs the outbox sweeper as its schedule does. */
+  sweepOutboxes(): Promise<SweepOutboxesResult>;
   queueDepths(): Promise<Record<string, number>>;
   /** Invocations running now, per function. */
   inFlight(): Record<string, number>;
@@ -101,6 +116,27 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
     ...observe('credmon-fan-out'),
     fanOut: { store: composition.store, queue: composition.queue, now: options.now },
     settings: { subjectsPerJob: config.subjectsPerJob },
+  });
+
+  const feedPollHandler = createFeedPollHandler({
+    ...observe('credmon-feed-poll'),
+    feeds: [
+      {
+        ...brregFeedSource(config.bureaus, options.transport ?? fetchTransport),
+        store: composition.store,
+        cursors: new DynamoCursorStore(composition.clients.dynamodb, {
+          tableName: config.tableName,
+          now: () => options.now().getTime(),
+        }),
+        queue: composition.queue,
+        now: options.now,
+      },
+    ],
+    settings: { subjectsPerJob: config.subjectsPerJob },
+  });
+  const sweeperHandler = createOutboxSweeperHandler({
+    ...observe('credmon'),
+    sweep: { store: composition.store, publisher: composition.publisher, now: options.now },
   });
 
   const pollers: Poller[] = [
@@ -211,6 +247,26 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
         await new Promise((resolve) => setTimeout(resolve, busy === 0 ? 30 : 50));
       }
     },
+    pollFeeds: () =>
+      invokeScheduled(
+        {
+          name: FUNCTIONS.feedPoll.name,
+          timeoutSeconds: FUNCTIONS.feedPoll.timeoutSeconds,
+          handler: feedPollHandler,
+          ...(options.onInvocationError ? { onError: options.onInvocationError } : {}),
+        },
+        { requestedBy: 'schedule' },
+      ),
+    sweepOutboxes: () =>
+      invokeScheduled(
+        {
+          name: FUNCTIONS.outboxSweeper.name,
+          timeoutSeconds: FUNCTIONS.outboxSweeper.timeoutSeconds,
+          handler: sweeperHandler,
+          ...(options.onInvocationError ? { onError: options.onInvocationError } : {}),
+        },
+        { requestedBy: 'schedule' },
+      ),
     queueDepths,
     inFlight: () => ({
       [FUNCTIONS.fanOut.name]: pollers[0]?.inFlight() ?? 0,

@@ -26,19 +26,33 @@ export interface LocalRunOptions {
   readonly faults?: FaultRates;
   readonly seed?: number;
   readonly dataDir?: string;
-  /** Each delivered alert, as the subscriber received it. */
-  readonly onAlert?: (alert: AlertV1, raw: string) => void;
+  /** Each delivered alert, as the subscriber received it, and the step of the day that delivered it. */
+  readonly onAlert?: (alert: AlertV1, raw: string, delivery: AlertDelivery) => void;
   readonly onDay?: (day: number, days: number) => void;
   /** Failure injection between the state write and the publish (fault proofs). */
   readonly afterCommit?: (subjectId: string) => void;
+  /** How long a bureau request may take before it counts as timed out. @default 1000 */
+  readonly bureauTimeoutMs?: number;
   /** Where the functions' log lines (Powertools JSON) go; dropped when absent. */
   readonly logSink?: (line: string) => void;
+}
+
+/** When an alert reached the subscriber: each day sweeps outboxes, polls the feeds, then runs tiers. */
+export interface AlertDelivery {
+  readonly day: number;
+  readonly step: 'sweep' | 'feed' | 'tiers';
 }
 
 export interface LocalRunSummary {
   subjects: number;
   days: number;
   checks: number;
+  /** Subjects the change-feed polls sent for a check. */
+  feedChecks: number;
+  /** Feed polls that failed after Lambda's retries (the next poll resumes from the cursor). */
+  feedPollFailures: number;
+  /** Outboxes the sweeper republished. */
+  outboxesSwept: number;
   changes: number;
   alertsPublished: number;
   alertsDelivered: number;
@@ -67,7 +81,14 @@ function metricCounter() {
       } catch {
         return;
       }
-      for (const name of ['Checks', 'Changes', 'AlertsPublished', 'DeadLettered']) {
+      for (const name of [
+        'Checks',
+        'Changes',
+        'AlertsPublished',
+        'DeadLettered',
+        'FeedSubjectsEnqueued',
+        'OutboxesSwept',
+      ]) {
         const value = parsed[name];
         const sum = Array.isArray(value)
           ? value.reduce((a: number, b: number) => a + b, 0)
@@ -100,7 +121,13 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
       creditBureau: { baseUrl: simulator.url },
       // Local bureaus answer in milliseconds; short timeouts keep simulated faults cheap.
-      http: { timeoutMs: 1000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
+      http: {
+        timeoutMs: options.bureauTimeoutMs ?? 1000,
+        maxAttempts: 3,
+        baseDelayMs: 20,
+        maxDelayMs: 200,
+        rateLimitPerSecond: 5000,
+      },
     },
     now: clock,
     metricsSink: metrics.sink,
@@ -116,6 +143,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
 
     let alertsDelivered = 0;
     const alertsByType: Record<string, number> = {};
+    let delivery: AlertDelivery = { day: 0, step: 'tiers' };
+    let feedPollFailures = 0;
     const drainSubscriber = async () => {
       for (;;) {
         const { Messages = [] } = await pipeline.composition.clients.sqs.send(
@@ -127,7 +156,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
           const alert = AlertV1.parse(JSON.parse(raw));
           alertsDelivered++;
           alertsByType[alert.type] = (alertsByType[alert.type] ?? 0) + 1;
-          options.onAlert?.(alert, raw);
+          options.onAlert?.(alert, raw, delivery);
         }
         await pipeline.composition.clients.sqs.send(
           new DeleteMessageBatchCommand({
@@ -144,10 +173,23 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
     for (let day = 0; day < options.days; day++) {
       world.advanceTo(day);
       const date = world.today();
-      // Enrolment asks for an immediate baseline: day 0 checks every tier.
+      // Alerts a crashed publish left behind go out first; then the feeds, whose changes reach
+      // subscribers within this poll, before the day's tier runs.
+      delivery = { day, step: 'sweep' };
+      await pipeline.sweepOutboxes();
+      await drainSubscriber();
+      delivery = { day, step: 'feed' };
+      // A failed poll moves no cursor: the next one reads the same pages, as in the cloud.
+      await pipeline.pollFeeds().catch(() => {
+        feedPollFailures++;
+      });
+      await pipeline.waitIdle();
+      await drainSubscriber();
+      delivery = { day, step: 'tiers' };
+      // Enrolment asks for an immediate baseline: day 0 checks every tier, the feed tier included.
       const tiers = new Set<Tier>(
         day === 0
-          ? TIERS_BY_SCHEDULE.map((entry) => entry.tier)
+          ? [...TIERS_BY_SCHEDULE.map((entry) => entry.tier), 'feed']
           : TIERS_BY_SCHEDULE.filter((entry) => firesOnDate(entry.expression, date)).map(
               (entry) => entry.tier,
             ),
@@ -175,6 +217,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       subjects: portfolio.length,
       days: options.days,
       checks: metrics.totals.Checks ?? 0,
+      feedChecks: metrics.totals.FeedSubjectsEnqueued ?? 0,
+      feedPollFailures,
+      outboxesSwept: metrics.totals.OutboxesSwept ?? 0,
       changes: metrics.totals.Changes ?? 0,
       alertsPublished: metrics.totals.AlertsPublished ?? 0,
       alertsDelivered,

@@ -115,3 +115,19 @@ export interface JobQueue {
 export interface AlertPublisher {
   publish(alerts: readonly AlertV1[]): Promise<void>;
 }
+
+/** Where a change feed was read up to: `lastId` is the highest id whose changes were acted on. */
+export interface FeedCursor {
+  readonly lastId: number;
+  readonly updatedAt: string;
+}
+
+export interface FeedCursorStore {
+  /** The cursor of a feed (e.g. `brreg/enheter`); null before its first advance. */
+  get(feed: string): Promise<FeedCursor | null>;
+  /**
+   * Moves the cursor from `from` (null: not yet stored) to `to`, only if it still stands at `from`
+   * and `to` is ahead of it. Returns false when another poller moved it first: never backwards.
+   */
+  advance(feed: string, from: number | null, to: number): Promise<boolean>;
+}

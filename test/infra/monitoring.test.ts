@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS, QUEUES } from '#shared/catalogue.ts';
 import { synthCredmon } from './synth.ts';
 
-const queueFed = Object.values(FUNCTIONS).filter((fn) => fn.source !== undefined);
+const queueFed = Object.values(FUNCTIONS).filter((fn) => 'source' in fn);
 
 describe('CredmonMonitoring: queues', () => {
   const { template } = synthCredmon();
