@@ -21,6 +21,8 @@ export interface CompositionOptions {
   readonly instrument?: AwsClientOptions['instrument'];
   readonly now?: () => Date;
   readonly afterCommit?: (subjectId: string) => void;
+  /** See MonitorDependencies.skipUnchanged (off only in the benchmark's comparison). @default true */
+  readonly skipUnchanged?: boolean;
 }
 
 export interface Composition {
@@ -66,6 +68,7 @@ export function compose(config: RuntimeConfig, options: CompositionOptions = {})
     policy,
     now,
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+    ...(options.skipUnchanged !== undefined ? { skipUnchanged: options.skipUnchanged } : {}),
     fetchSnapshot: (job: JobSubject) =>
       fetchSnapshot(
         {

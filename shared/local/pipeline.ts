@@ -38,6 +38,8 @@ export interface LocalPipelineOptions {
   readonly transport?: HttpTransport;
   readonly instrument?: AwsClientOptions['instrument'];
   readonly afterCommit?: (subjectId: string) => void;
+  /** See MonitorDependencies.skipUnchanged. @default true */
+  readonly skipUnchanged?: boolean;
   readonly metricsSink?: (line: string) => void;
   readonly logSink?: (line: string) => void;
   /** Seconds before a failed record is retried. @default 1 */
@@ -86,6 +88,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.instrument ? { instrument: options.instrument } : {}),
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+    ...(options.skipUnchanged !== undefined ? { skipUnchanged: options.skipUnchanged } : {}),
     ...(options.ports ? { ports: options.ports } : {}),
   });
   try {

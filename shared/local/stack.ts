@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   readonly transport?: HttpTransport;
   readonly instrument?: AwsClientOptions['instrument'];
   readonly afterCommit?: (subjectId: string) => void;
+  /** See MonitorDependencies.skipUnchanged. @default true */
+  readonly skipUnchanged?: boolean;
   /** Fixed ports of the embedded AWS (`credmon local --serve --port`); free ones when absent. */
   readonly ports?: { readonly dynamodb?: number; readonly sqs?: number };
 }
@@ -68,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.instrument ? { instrument: options.instrument } : {}),
       ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+      ...(options.skipUnchanged !== undefined ? { skipUnchanged: options.skipUnchanged } : {}),
     });
     return { aws, resources, config, composition, stop: () => aws.stop() };
   } catch (error) {

@@ -35,6 +35,12 @@ export interface MonitorDependencies {
   now(): Date;
   /** Failure injection for fault tests: called between the state write and the publish. */
   readonly afterCommit?: (subjectId: string) => void;
+  /**
+   * Stop at an unchanged hash, before any read or write. Off only to measure what the skip saves
+   * (the benchmark): every check then reads the state and commits a new version, as a naive
+   * pipeline would. @default true
+   */
+  readonly skipUnchanged?: boolean;
 }
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -54,7 +60,8 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
   };
   const fetched = await deps.fetchSnapshot(job, loadState);
   const hash = snapshotHash(fetched.snapshot);
-  if (job.hash !== null && hash === job.hash) return { kind: 'unchanged' };
+  const skipUnchanged = deps.skipUnchanged ?? true;
+  if (skipUnchanged && job.hash !== null && hash === job.hash) return { kind: 'unchanged' };
 
   for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
     const state = attempt === 0 ? await loadState() : await deps.store.get(job.id);
@@ -66,7 +73,7 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
       await deps.publisher.publish(pending);
       await deps.store.clearOutbox(job.id, state.version);
     }
-    if (state.hash === hash)
+    if (skipUnchanged && state.hash === hash)
       return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'unchanged' };
 
     const commit = planCommit(state, fetched, hash, deps);
