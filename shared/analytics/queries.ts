@@ -186,12 +186,12 @@ export function findNamedQuery(name: string): NamedQuery | null {
  *
  * @example
  * bindParameters(findNamedQuery('alerts-by-type-and-week')!, { from: '2026-01-01' });
- * // { sql: '… BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) …', values: ['2026-01-01', '9999-12-31'] }
+ * // { sql: '… BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) …', values: ['2026-01-01', '9999-12-31'], names: ['from', 'to'] }
  */
 export function bindParameters(
   query: NamedQuery,
   given: Readonly<Record<string, string>> = {},
-): { sql: string; values: string[] } {
+): { sql: string; values: string[]; names: string[] } {
   for (const name of Object.keys(given)) {
     if (!query.parameters.some((parameter) => parameter.name === name)) {
       const known = query.parameters.map((parameter) => parameter.name).join(', ') || 'none';
@@ -199,11 +199,13 @@ export function bindParameters(
     }
   }
   const values: string[] = [];
+  const names: string[] = [];
   const sql = query.sql.replace(/(?<![:\w]):([a-z][a-z0-9_]*)\b/g, (marker, name: string) => {
     const parameter = query.parameters.find((candidate) => candidate.name === name);
     if (!parameter) return marker;
     values.push(given[name] ?? parameter.default);
+    names.push(name);
     return '?';
   });
-  return { sql, values };
+  return { sql, values, names };
 }
