@@ -1,0 +1,492 @@
+/**
+ * The chaos soak: the generated world through the local pipeline under bureau faults, crashes
+ * between the state write and the publish, duplicate SQS deliveries and a process restart on the
+ * same data directory, then checks that no change was lost or announced twice.
+ *
+ * What "lost" means here (the strong form): at the end, after one last check of every tier on the
+ * last day and after the dead-letter queue is redriven as an operator would, (1) every monitored subject's stored snapshot hash equals a fresh, fault-free
+ * fetch of the simulator on the last day, and (2) every alert the store committed (its alert
+ * history, one entry per alert of every version) reached the subscriber. Together: the store holds
+ * the truth, and every change it recorded on the way there was announced. A change made and undone
+ * between two checks of a subject is invisible to any poller and is not counted as lost; the
+ * per-change match (changesReported) is reported alongside for that reason.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { SCHEDULES } from '#shared/catalogue.ts';
+import { compose } from '#shared/composition.ts';
+import { AlertV1 } from '#shared/domain/alert.ts';
+import { snapshotHash } from '#shared/domain/hash.ts';
+import type { Tier } from '#shared/domain/subject.ts';
+import { LOCAL_PREFIX } from '#shared/local/bootstrap.ts';
+import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '#shared/local/pipeline.ts';
+import { firesOnDate, parseScheduleExpression } from '#shared/local/schedule-expressions.ts';
+import { mulberry32 } from '#shared/simulator/prng.ts';
+import {
+  type FaultRates,
+  startSimulator,
+  type ThrottleBursts,
+  worldTransport,
+} from '#shared/simulator/server.ts';
+import type { SimWorld } from '#shared/simulator/types.ts';
+import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
+import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
+import type { JobSubject } from '#shared/use-cases/ports.ts';
+import {
+  type DeadLetter,
+  type DeliveredAlert,
+  duplicateAlertGroups,
+  matchChanges,
+  readDeadLetter,
+  undeliveredAlerts,
+} from './verify.ts';
+
+/** The faults the issue asks for: 10 % 5xx, 5 % timeouts, 2 % malformed, plus bursts of 429. */
+export const DEFAULT_FAULTS: FaultRates = {
+  faultRate: 0.1,
+  timeoutRate: 0.05,
+  malformedRate: 0.02,
+  throttleRate: 0,
+};
+export const DEFAULT_BURSTS: ThrottleBursts = { rate: 0.002, length: 40 };
+
+export interface SoakOptions {
+  readonly subjects: number;
+  readonly days: number;
+  readonly seed: number;
+  readonly startDate?: string;
+  readonly faults?: FaultRates;
+  /** null: no bursts. */
+  readonly throttleBursts?: ThrottleBursts | null;
+  /** Fraction of commits after which the worker crashes before publishing. @default 0.05 */
+  readonly crashRate?: number;
+  /** Fraction of monitor jobs delivered to two invocations at once. @default 0.05 */
+  readonly duplicateRate?: number;
+  /** Day on which the process restarts mid-run (jobs queued); null: never. @default days / 2 */
+  readonly restartAtDay?: number | null;
+  /** Kept after the run when given; a fresh temporary directory (removed afterwards) otherwise. */
+  readonly dataDir?: string;
+  readonly logSink?: (line: string) => void;
+  readonly metricsSink?: (line: string) => void;
+  readonly instrument?: LocalPipelineOptions['instrument'];
+  readonly onAlert?: (delivered: DeliveredAlert) => void;
+  readonly onDay?: (day: number, days: number) => void;
+  /** Looks at the final state before the pipeline stops (e.g. scans the table). */
+  readonly inspect?: (pipeline: LocalPipeline, world: SimWorld) => Promise<void>;
+}
+
+export interface SoakReport {
+  subjects: number;
+  days: number;
+  seed: number;
+  checks: number;
+  changesMade: number;
+  changesReported: number;
+  unmatchedChangesByKind: Record<string, number>;
+  /** stateMismatches + historyGaps + undeliveredAlerts: see the module comment. */
+  lost: number;
+  /** Subjects whose stored hash differs from a fault-free fetch on the last day. */
+  stateMismatches: number;
+  /** Subjects whose version count and snapshot history disagree (a version without its record). */
+  historyGaps: number;
+  undeliveredAlerts: number;
+  alertsCommitted: number;
+  alertsDelivered: number;
+  deliveries: number;
+  /** (subjectId, snapshotVersion, type) groups with more than one alertId. */
+  duplicateAlerts: number;
+  /** Subjects dead-lettered during the run (before the final redrive). */
+  dlq: number;
+  dlqReasons: Record<string, number>;
+  dlqRedriveRounds: number;
+  /** Subjects still dead-lettered after the redrive. */
+  dlqAfterRedrive: number;
+  fanOutDlq: number;
+  malformedAnswers: number;
+  malformedDeadLettered: number;
+  /** Malformed answers whose job the queue retried successfully. */
+  malformedRetried: number;
+  crashesInjected: number;
+  duplicateDeliveries: number;
+  restarts: number;
+  pendingOutboxes: number;
+  bureau: { requests: number; faults: number; timeouts: number; malformed: number; throttled: number };
+  durationMs: number;
+}
+
+const TIERS_BY_SCHEDULE = SCHEDULES.map((schedule) => ({
+  tier: schedule.tier,
+  expression: parseScheduleExpression(schedule.expression),
+}));
+const SUBSCRIBER = 'soak-subscriber';
+
+class InjectedCrash extends Error {
+  override readonly name = 'InjectedCrash';
+}
+
+/**
+ * Runs the soak and checks it; never throws for a failed check (the report says so).
+ *
+ * @example
+ * const report = await runSoak({ subjects: 150, days: 8, seed: 1 });
+ * report.lost; // 0
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const started = Date.now();
+  const world = createWorld({
+    seed: options.seed,
+    subjects: options.subjects,
+    startDate: options.startDate ?? DEFAULT_START_DATE,
+  });
+  world.advanceTo(0);
+  const simulator = await startSimulator({
+    world,
+    faults: options.faults ?? DEFAULT_FAULTS,
+    seed: options.seed,
+    holdMs: 500,
+    ...(options.throttleBursts !== null ? { throttleBursts: options.throttleBursts ?? DEFAULT_BURSTS } : {}),
+  });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'credmon-soak-'));
+  const clock = () => new Date(`${world.today()}T06:00:00.000Z`);
+  const crashRate = options.crashRate ?? 0.05;
+  const duplicateRate = options.duplicateRate ?? 0.05;
+  const restartAtDay =
+    options.restartAtDay === undefined ? Math.floor(options.days / 2) : options.restartAtDay;
+  const crashRandom = mulberry32(options.seed ^ 0xc4a54);
+  const duplicateRandom = mulberry32(options.seed ^ 0xd0b1e);
+  let crashesInjected = 0;
+  let duplicateDeliveries = 0;
+  const metrics: Record<string, number> = {};
+
+  const pipelineOptions: LocalPipelineOptions = {
+    bureaus: {
+      brreg: { baseUrl: simulator.url },
+      regnskap: { baseUrl: simulator.url },
+      companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
+      creditBureau: { baseUrl: simulator.url },
+      http: {
+        // The simulator answers in milliseconds: a short timeout keeps injected timeouts cheap.
+        timeoutMs: 300,
+        maxAttempts: 3,
+        baseDelayMs: 20,
+        maxDelayMs: 200,
+        rateLimitPerSecond: 5000,
+        // In AWS a failed job returns after the visibility timeout (minutes), long after a 30 s
+        // breaker has closed; locally it returns in seconds, so the breaker resets in proportion.
+        breaker: { failureThreshold: 5, resetAfterMs: 1000 },
+      },
+    },
+    now: clock,
+    dataDir,
+    retryDelaySeconds: 1,
+    duplicateRate,
+    duplicateRandom: () => {
+      const u = duplicateRandom();
+      if (u < duplicateRate) duplicateDeliveries++;
+      return u;
+    },
+    afterCommit: () => {
+      if (crashRandom() >= crashRate) return;
+      crashesInjected++;
+      throw new InjectedCrash('worker crashed between the state write and the publish');
+    },
+    metricsSink: (line) => {
+      countMetrics(line, metrics);
+      options.metricsSink?.(line);
+    },
+    ...(options.logSink ? { logSink: options.logSink } : {}),
+    ...(options.instrument ? { instrument: options.instrument } : {}),
+  };
+
+  const delivered: DeliveredAlert[] = [];
+  let pipeline = await startLocalPipeline(pipelineOptions);
+  try {
+    let subscriberUrl = await pipeline.subscribe(SUBSCRIBER);
+    const portfolio = world.portfolio();
+    await enrolSubjects(portfolio, {
+      store: pipeline.composition.store,
+      sealer: pipeline.composition.sealer,
+      tokenKey: pipeline.config.tokenKey,
+    });
+    const drain = () => drainSubscriber(pipeline, subscriberUrl, delivered, options.onAlert);
+
+    let restarts = 0;
+    for (let day = 0; day < options.days; day++) {
+      world.advanceTo(day);
+      const date = world.today();
+      const tiers = new Set<Tier>(
+        TIERS_BY_SCHEDULE.filter((entry) => day === 0 || firesOnDate(entry.expression, date)).map(
+          (entry) => entry.tier,
+        ),
+      );
+      for (const tier of tiers) await pipeline.requestTier(tier, 'schedule');
+      if (day === restartAtDay) {
+        await untilJobsQueued(pipeline);
+        // Graceful: the process ends between invocations, as a deploy or a scale-in does; a crash in
+        // the middle of a check is the crash injection's business.
+        await pipeline.stop({ graceful: true });
+        pipeline = await startLocalPipeline(pipelineOptions);
+        subscriberUrl = await reattachSubscriber(pipeline);
+        restarts++;
+      }
+      await pipeline.waitIdle();
+      await drain();
+      options.onDay?.(day + 1, options.days);
+    }
+
+    // A last check of every tier on the last day: weekly and monthly subjects otherwise hold the
+    // state of their last scheduled check, and the end state could not be compared with the truth.
+    for (const { tier } of TIERS_BY_SCHEDULE) await pipeline.requestTier(tier, 'soak-final');
+    await pipeline.waitIdle();
+
+    // The operator's redrive: dead-lettered jobs go back to the monitor queue until none is left.
+    const deadLetters = { subjects: 0, reasons: {} as Record<string, number> };
+    let dlqRedriveRounds = 0;
+    let remaining = await redriveDeadLetters(pipeline, deadLetters);
+    while (remaining > 0 && dlqRedriveRounds < 5) {
+      dlqRedriveRounds++;
+      await pipeline.waitIdle();
+      remaining = await redriveDeadLetters(pipeline, { subjects: 0, reasons: {} });
+    }
+    const dlqAfterRedrive = remaining;
+    await pipeline.waitIdle();
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await drain();
+    }
+
+    // The checks.
+    const table = await scanHistory(pipeline);
+    const fresh = compose(pipeline.config, { transport: worldTransport(world, simulator.url), now: clock });
+    const { store } = pipeline.composition;
+    let stateMismatches = 0;
+    let historyGaps = 0;
+    let pendingOutboxes = 0;
+    for (const subject of portfolio) {
+      const state = await store.get(subject.id);
+      if (!state) {
+        stateMismatches++;
+        continue;
+      }
+      if (state.outbox.length > 0) pendingOutboxes++;
+      if (!state.monitored) continue;
+      const job: JobSubject = {
+        id: state.subject.id,
+        kind: state.subject.kind,
+        country: state.subject.country,
+        registryId: state.subject.registryId,
+        personToken: state.subject.personToken,
+        sealedNationalId: state.sealedNationalId,
+        version: state.version,
+        hash: state.hash,
+      };
+      const truth = await fresh.monitor.fetchSnapshot(job, async () => state);
+      if (snapshotHash(truth.snapshot) !== state.hash) stateMismatches++;
+      // Every version has its snapshot history: none was committed without its record.
+      if ((table.versions.get(subject.id) ?? 0) !== state.version) historyGaps++;
+    }
+    const alerts = delivered.map((entry) => entry.alert);
+    const deliveredIds = new Set(alerts.map((alert) => alert.alertId));
+    const undelivered = undeliveredAlerts(table.alertIds, deliveredIds);
+    const match = matchChanges(world.truth().changes, alerts, world.startDate, options.days);
+    const depths = await pipeline.queueDepths();
+    const bureau = simulator.stats();
+    const malformedDeadLettered = deadLetters.reasons.MalformedPayloadError ?? 0;
+
+    await options.inspect?.(pipeline, world);
+    return {
+      subjects: portfolio.length,
+      days: options.days,
+      seed: options.seed,
+      checks: metrics.Checks ?? 0,
+      changesMade: match.changesMade,
+      changesReported: match.changesReported,
+      unmatchedChangesByKind: match.unmatchedByKind,
+      lost: stateMismatches + historyGaps + undelivered.length,
+      stateMismatches,
+      historyGaps,
+      undeliveredAlerts: undelivered.length,
+      alertsCommitted: table.alertIds.size,
+      alertsDelivered: deliveredIds.size,
+      deliveries: delivered.length,
+      duplicateAlerts: duplicateAlertGroups(alerts).length,
+      dlq: deadLetters.subjects,
+      dlqReasons: deadLetters.reasons,
+      dlqRedriveRounds,
+      dlqAfterRedrive,
+      fanOutDlq: depths.fanOutDlq ?? 0,
+      malformedAnswers: bureau.malformed,
+      malformedDeadLettered,
+      malformedRetried: bureau.malformed - malformedDeadLettered,
+      crashesInjected,
+      duplicateDeliveries,
+      restarts,
+      pendingOutboxes,
+      bureau,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await pipeline.stop();
+    await simulator.close();
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function countMetrics(line: string, totals: Record<string, number>): void {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return;
+  }
+  for (const name of ['Checks', 'Changes', 'AlertsPublished', 'AlertsRepublished', 'DeadLettered']) {
+    const value = parsed[name];
+    if (value === undefined) continue;
+    const sum = Array.isArray(value) ? value.reduce((a: number, b: number) => a + b, 0) : Number(value);
+    totals[name] = (totals[name] ?? 0) + sum;
+  }
+}
+
+async function drainSubscriber(
+  pipeline: LocalPipeline,
+  queueUrl: string,
+  into: DeliveredAlert[],
+  onAlert: ((delivered: DeliveredAlert) => void) | undefined,
+): Promise<void> {
+  const { sqs } = pipeline.composition.clients;
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) return;
+    for (const message of Messages) {
+      const raw = message.Body ?? '';
+      const attributes = Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          value.StringValue ?? '',
+        ]),
+      );
+      const entry: DeliveredAlert = { alert: AlertV1.parse(JSON.parse(raw)), raw, attributes };
+      into.push(entry);
+      onAlert?.(entry);
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+        })),
+      }),
+    );
+  }
+}
+
+/** Waits until the fan-out has queued monitor jobs, so that the restart interrupts a busy day. */
+async function untilJobsQueued(pipeline: LocalPipeline): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const depths = await pipeline.queueDepths();
+    if ((depths.monitorJobs ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** After a restart: the subscriber queue and its subscription come back from disk; re-subscribes only if not. */
+async function reattachSubscriber(pipeline: LocalPipeline): Promise<string> {
+  const { sqs, sns } = pipeline.composition.clients;
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${LOCAL_PREFIX}-${SUBSCRIBER}` }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: QueueUrl ?? '', AttributeNames: ['QueueArn'] }),
+  );
+  const { Subscriptions = [] } = await sns.send(
+    new ListSubscriptionsByTopicCommand({ TopicArn: pipeline.resources.alertsTopicArn }),
+  );
+  if (Subscriptions.some((subscription) => subscription.Endpoint === Attributes?.QueueArn))
+    return QueueUrl ?? '';
+  return pipeline.subscribe(SUBSCRIBER);
+}
+
+/** Moves every dead-lettered monitor job back to the monitor queue; returns how many subjects it moved. */
+async function redriveDeadLetters(
+  pipeline: LocalPipeline,
+  into: { subjects: number; reasons: Record<string, number> },
+): Promise<number> {
+  const { sqs } = pipeline.composition.clients;
+  const dlqUrl = pipeline.resources.dlqUrls.monitorJobs;
+  let moved = 0;
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return moved;
+    for (const message of Messages) {
+      const body = message.Body ?? '';
+      const letter: DeadLetter = readDeadLetter(body);
+      into.subjects += letter.subjects;
+      for (const [reason, count] of Object.entries(letter.reasons))
+        into.reasons[reason] = (into.reasons[reason] ?? 0) + count;
+      moved += letter.subjects;
+      const { failures: _failures, ...job } = JSON.parse(body) as Record<string, unknown>;
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: pipeline.resources.queueUrls.monitorJobs,
+          MessageBody: JSON.stringify(job),
+        }),
+      );
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: Messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+        })),
+      }),
+    );
+  }
+}
+
+/** Versions recorded per subject and every committed alert id, from one scan of the table. */
+async function scanHistory(
+  pipeline: LocalPipeline,
+): Promise<{ versions: Map<string, number>; alertIds: Set<string> }> {
+  const versions = new Map<string, number>();
+  const alertIds = new Set<string>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await pipeline.composition.clients.dynamodb.send(
+      new ScanCommand({
+        TableName: pipeline.resources.tableName,
+        ProjectionExpression: '#e, subjectId, alertId',
+        FilterExpression: '#e IN (:snapshot, :alert)',
+        ExpressionAttributeNames: { '#e': 'entity' },
+        ExpressionAttributeValues: { ':snapshot': 'snapshot', ':alert': 'alert' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (item.entity === 'alert' && typeof item.alertId === 'string') alertIds.add(item.alertId);
+      if (item.entity === 'snapshot' && typeof item.subjectId === 'string')
+        versions.set(item.subjectId, (versions.get(item.subjectId) ?? 0) + 1);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { versions, alertIds };
+}

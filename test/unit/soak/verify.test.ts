@@ -1,0 +1,77 @@
+import type { AlertV1 } from '#shared/domain/alert.ts';
+import {
+  duplicateAlertGroups,
+  matchChanges,
+  readDeadLetter,
+  undeliveredAlerts,
+} from '#shared/soak/verify.ts';
+
+function alert(
+  subjectId: string,
+  version: number,
+  type: string,
+  alertId: string,
+  detectedAt: string,
+): AlertV1 {
+  return {
+    alertId,
+    type,
+    detectedAt,
+    subject: { id: subjectId },
+    source: { snapshotVersion: version },
+  } as unknown as AlertV1;
+}
+
+describe('soak checks', () => {
+  it('flags one change announced under two ids, not a redelivery of the same id', () => {
+    // Prepare
+    const delivered = [
+      alert('a', 2, 'address-changed', 'al_1', '2026-07-16T06:00:00.000Z'),
+      alert('a', 2, 'address-changed', 'al_1', '2026-07-16T06:00:00.000Z'),
+      alert('b', 3, 'bankruptcy', 'al_2', '2026-07-16T06:00:00.000Z'),
+      alert('b', 3, 'bankruptcy', 'al_3', '2026-07-16T06:00:00.000Z'),
+    ];
+
+    // Act
+    const groups = duplicateAlertGroups(delivered);
+
+    // Assess
+    expect(groups).toEqual([{ key: 'b#3#bankruptcy', alertIds: ['al_2', 'al_3'] }]);
+    expect(undeliveredAlerts(['al_1', 'al_9'], new Set(['al_1']))).toEqual(['al_9']);
+  });
+
+  it('reports a change when an alert for its subject came on its day or later', () => {
+    // Prepare: day 0 is 2026-07-15; the change on day 2 of b has only an older alert.
+    const changes = [
+      { day: 1, subjectId: 'a', kind: 'address' },
+      { day: 2, subjectId: 'b', kind: 'score' },
+      { day: 9, subjectId: 'a', kind: 'name' },
+    ];
+    const delivered = [
+      alert('a', 2, 'address-changed', 'al_1', '2026-07-17T06:00:00.000Z'),
+      alert('b', 2, 'score-changed', 'al_2', '2026-07-16T06:00:00.000Z'),
+    ];
+
+    // Act
+    const match = matchChanges(changes, delivered, '2026-07-15', 5);
+
+    // Assess
+    expect(match).toEqual({ changesMade: 2, changesReported: 1, unmatchedByKind: { score: 1 } });
+  });
+
+  it('reads the reasons of a dead-lettered job and of a job the queue moved itself', () => {
+    // Act
+    const handled = readDeadLetter(
+      JSON.stringify({
+        subjects: [{}, {}],
+        failures: { a: 'MalformedPayloadError: x', b: 'TransientError: y' },
+      }),
+    );
+    const moved = readDeadLetter(JSON.stringify({ subjects: [{}] }));
+
+    // Assess
+    expect(handled).toEqual({ subjects: 2, reasons: { MalformedPayloadError: 1, TransientError: 1 } });
+    expect(moved).toEqual({ subjects: 1, reasons: { 'queue-redrive': 1 } });
+    expect(readDeadLetter('{').reasons).toEqual({ 'unparseable-body': 1 });
+  });
+});
