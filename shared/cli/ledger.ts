@@ -1,7 +1,8 @@
 /**
- * `credmon ledger import FILE [--json] [--as-of DATE]`: reads the company's accounts-receivable ledger
- * (CSV or JSON, by extension), reports rejected rows with their line and reason, and computes each
- * customer's payment experience (PAYDEX) for the risk model.
+ * `credmon ledger import FILE [--data-dir DIR] [--json] [--as-of DATE]`: reads the company's
+ * accounts-receivable ledger (CSV or JSON, by extension), reports rejected rows with their line and
+ * reason, computes each customer's payment experience (PAYDEX) and stores it on the monitored subject
+ * in the data directory, where the next check's risk assessment reads it.
  */
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import {
 } from '#shared/domain/ledger.ts';
 import { epochDay, type PaymentExperience } from '#shared/domain/risk/paydex.ts';
 import { InputError } from '#shared/errors.ts';
+import { openDataDir } from '#shared/local/open-data-dir.ts';
 import { describeFlags, parseFlags, UsageError } from './args.ts';
 import type { CliCommand } from './command.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
@@ -23,6 +25,11 @@ const FLAGS = {
   'as-of': {
     kind: 'string',
     description: 'compute the payment experience as of this date, YYYY-MM-DD (default: today, UTC)',
+  },
+  'data-dir': {
+    kind: 'string',
+    default: '.credmon',
+    description: 'the local data directory whose subjects get the payment experience',
   },
   json: { kind: 'boolean', description: 'end stdout with a JSON summary line', default: false },
 } as const;
@@ -38,11 +45,45 @@ export interface LedgerImportSummary {
   imported: number;
   rejected: LedgerRejection[];
   customers: number;
+  /** Customers whose experience was stored on a monitored subject. */
+  stored: number;
+  /** Customer ids that are not monitored subjects: their experience was not stored. */
+  unknown: string[];
+}
+
+/** What persisting stored: the customers it found and those it did not. */
+export interface LedgerPersistResult {
+  stored: number;
+  unknown: string[];
 }
 
 export interface LedgerImportDependencies {
   /** Stores each customer's payment experience (the subject store, in the composed app). */
-  persist(experience: Map<string, PaymentExperience>): Promise<void>;
+  persist(
+    experience: Map<string, PaymentExperience>,
+    context: { readonly dataDir: string },
+  ): Promise<LedgerPersistResult>;
+}
+
+/**
+ * Stores each customer's experience on its subject; a customer that is not a monitored subject is
+ * reported, not created. Storing also marks the subject for re-assessment (see
+ * `SubjectStore.setPaymentExperience`).
+ *
+ * @example
+ * const { stored, unknown } = await persistPaymentExperience(experience, store);
+ */
+export async function persistPaymentExperience(
+  experience: ReadonlyMap<string, PaymentExperience>,
+  store: { setPaymentExperience(subjectId: string, experience: PaymentExperience): Promise<boolean> },
+): Promise<LedgerPersistResult> {
+  let stored = 0;
+  const unknown: string[] = [];
+  for (const [customerId, value] of experience) {
+    if (await store.setPaymentExperience(customerId, value)) stored++;
+    else unknown.push(customerId);
+  }
+  return { stored, unknown };
 }
 
 /**
@@ -89,7 +130,7 @@ function asInputError(path: string, error: unknown): InputError {
 }
 
 const HELP = [
-  'usage: credmon ledger import FILE.csv|FILE.json [--json] [--as-of YYYY-MM-DD]',
+  'usage: credmon ledger import FILE.csv|FILE.json [--data-dir DIR] [--json] [--as-of YYYY-MM-DD]',
   '',
   `Columns (CSV header names or JSON keys): ${LEDGER_COLUMNS.join(',')}.`,
   'Dates are YYYY-MM-DD, amounts use a decimal point; an empty paidDate means the invoice is open and',
@@ -99,6 +140,10 @@ const HELP = [
   'Rejected rows are printed to stderr as FILE:LINE: reason; the good rows are imported. Exit code 1',
   'when nothing could be imported because of rejected rows or an unreadable file.',
   '',
+  "Each customer's payment experience is stored on the monitored subject with the same id in the data",
+  'directory (customers that are not monitored are listed, not created); the next check of the subject',
+  'then re-assesses it, even when the bureaus report nothing new, and alerts if its risk class moves.',
+  '',
   describeFlags(FLAGS),
 ].join('\n');
 
@@ -106,7 +151,7 @@ const HELP = [
  * The `ledger import` command with its persistence injected: the composed CLI passes the store.
  *
  * @example
- * const command = createLedgerImportCommand({ persist: (experience) => store.savePaymentExperience(experience) });
+ * const command = createLedgerImportCommand({ persist: (experience) => persistPaymentExperience(experience, store) });
  * await command.run(['ar-ledger.csv', '--json'], io);
  */
 export function createLedgerImportCommand(deps: LedgerImportDependencies): CliCommand {
@@ -138,16 +183,27 @@ export function createLedgerImportCommand(deps: LedgerImportDependencies): CliCo
         return 1;
       }
       for (const { line, reason } of result.rejected) io.stderr.write(`${file}:${line}: ${reason}\n`);
-      if (result.rows.length > 0) await deps.persist(result.experience);
+      const persisted =
+        result.rows.length > 0
+          ? await deps.persist(result.experience, { dataDir: resolve(io.cwd, parsed.flags['data-dir']) })
+          : { stored: 0, unknown: [] };
+      if (persisted.unknown.length > 0) {
+        io.stderr.write(
+          `not monitored (experience not stored): ${persisted.unknown.slice(0, 20).join(', ')}` +
+            `${persisted.unknown.length > 20 ? ` and ${persisted.unknown.length - 20} more` : ''}\n`,
+        );
+      }
       io.stderr.write(
         `imported ${result.rows.length} invoices for ${result.experience.size} customers as of ${asOf}; ` +
-          `rejected ${result.rejected.length} rows\n`,
+          `stored ${persisted.stored}; rejected ${result.rejected.length} rows\n`,
       );
       if (parsed.flags.json) {
         const summary: LedgerImportSummary = {
           imported: result.rows.length,
           rejected: result.rejected,
           customers: result.experience.size,
+          stored: persisted.stored,
+          unknown: persisted.unknown,
         };
         io.stdout.write(`${JSON.stringify(summary)}\n`);
       }
@@ -157,5 +213,14 @@ export function createLedgerImportCommand(deps: LedgerImportDependencies): CliCo
   return command;
 }
 
-/** Imports and prints the summary without storing anything; the composed CLI wires persistence. */
-export const ledgerImportCommand: CliCommand = createLedgerImportCommand({ persist: async () => {} });
+/** The command as `credmon` runs it: stores into the data directory (or the server that holds it). */
+export const ledgerImportCommand: CliCommand = createLedgerImportCommand({
+  async persist(experience, { dataDir }) {
+    const data = await openDataDir(dataDir);
+    try {
+      return await persistPaymentExperience(experience, data.composition.store);
+    } finally {
+      await data.close();
+    }
+  },
+});

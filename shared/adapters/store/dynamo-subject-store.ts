@@ -319,6 +319,11 @@ export class DynamoSubjectStore implements SubjectStore {
     return (result.Items ?? []).map((item) => String(item.pk).slice('SUBJECT#'.length));
   }
 
+  /**
+   * Stores the subject's payment experience and clears its snapshot hash, so that the next check
+   * re-assesses even when the bureaus report nothing new (the hash-skip would otherwise keep the old
+   * class until bureau data changed) and alerts if the class moves. False for an unknown subject.
+   */
   async setPaymentExperience(subjectId: string, experience: PaymentExperience): Promise<boolean> {
     try {
       await this.db.send(
@@ -326,7 +331,7 @@ export class DynamoSubjectStore implements SubjectStore {
           TableName: this.table,
           Key: { pk: subjectKey(subjectId), sk: STATE },
           ...withCondition(
-            buildUpdate({ set: { paymentExperience: experience } }),
+            buildUpdate({ set: { paymentExperience: experience }, remove: ['hash'] }),
             'attribute_exists(pk)',
             {},
           ),

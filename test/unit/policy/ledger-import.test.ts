@@ -24,8 +24,11 @@ describe('credmon ledger import', () => {
   it('prints rejected rows with line and reason and ends stdout with the JSON summary', async () => {
     // Prepare
     const io = fakeIo();
+    const command = createLedgerImportCommand({
+      persist: async (experience) => ({ stored: experience.size - 1, unknown: ['slowpay-as'] }),
+    });
     // Act
-    const code = await ledgerImportCommand.run(['ar-ledger.csv', '--json', '--as-of', '2026-06-15'], io);
+    const code = await command.run(['ar-ledger.csv', '--json', '--as-of', '2026-06-15'], io);
     // Assess
     expect(code).toBe(0);
     expect(io.err()).toContain(
@@ -33,9 +36,12 @@ describe('credmon ledger import', () => {
     );
     expect(io.err()).toContain('ar-ledger.csv:6: invoiceId: duplicate of line 2 for the same customerId\n');
     const last = io.out().trimEnd().split('\n').pop() ?? '';
+    expect(io.err()).toContain('not monitored (experience not stored): slowpay-as\n');
     expect(JSON.parse(last)).toEqual({
       imported: 4,
       customers: 2,
+      stored: 1,
+      unknown: ['slowpay-as'],
       rejected: [
         { line: 3, reason: "paidDate: not a calendar date (expected YYYY-MM-DD), got '2026-02-30'" },
         { line: 4, reason: "amount: must be a number greater than 0, got '-500'" },
@@ -50,10 +56,16 @@ describe('credmon ledger import', () => {
     const io = fakeIo();
     const persisted: Map<string, PaymentExperience>[] = [];
     const command = createLedgerImportCommand({
-      persist: async (experience) => void persisted.push(experience),
+      persist: async (experience, { dataDir }) => {
+        persisted.push(experience);
+        return { stored: dataDir === join(fixtures, 'elsewhere') ? experience.size : 0, unknown: [] };
+      },
     });
     // Act
-    const code = await command.run(['ar-ledger.json', '--as-of', '2026-06-15'], io);
+    const code = await command.run(
+      ['ar-ledger.json', '--as-of', '2026-06-15', '--data-dir', 'elsewhere'],
+      io,
+    );
     // Assess
     expect(code).toBe(0);
     expect(persisted).toHaveLength(1);
@@ -63,6 +75,7 @@ describe('credmon ledger import', () => {
       paydex: 90,
     });
     expect(io.out()).toBe('');
+    expect(io.err()).toContain(`stored ${persisted[0]?.size}`);
   });
 
   it('fails with exit code 1 when nothing can be imported, 2 on bad usage', async () => {
