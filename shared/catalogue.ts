@@ -176,3 +176,46 @@ export const FUNCTION_SCHEDULES = {
     function: 'outboxSweeper',
   },
 } as const satisfies Record<ScheduledFunctionKey, FunctionScheduleDefinition>;
+
+/** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+export type EventPattern = { readonly [field: string]: readonly unknown[] | EventPattern };
+
+export interface EventRuleDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  /** Where matching events go: the event's `detail` is the message. */
+  readonly target: { readonly queue: QueueKey } | { readonly topic: keyof typeof TOPICS };
+}
+
+/**
+ * The `credmon` event bus: control events in, a copy of every alert out (archived for replay).
+ * The CDK stack creates these rules; the local bus (shared/local/event-bus.ts) applies the same.
+ */
+export const EVENT_BUS = {
+  name: 'credmon',
+  sources: { control: 'credmon.control', alerts: 'credmon.alerts' },
+  /** Archived for replay: every alert event. */
+  archivePattern: { source: ['credmon.alerts'] },
+} as const;
+
+export const EVENT_RULES: readonly EventRuleDefinition[] = [
+  {
+    name: 'run-requested',
+    description: 'A tier run asked for on the bus goes to the fan-out, like a scheduled one',
+    pattern: { source: ['credmon.control'], 'detail-type': ['RunRequested'] },
+    target: { queue: 'fanOut' },
+  },
+  {
+    name: 'subject-enrolled',
+    description: 'A newly enrolled subject gets its baseline check now, through the fan-out',
+    pattern: { source: ['credmon.control'], 'detail-type': ['SubjectEnrolled'] },
+    target: { queue: 'fanOut' },
+  },
+  {
+    name: 'alerts-replay',
+    description: 'Replayed alert events (only they carry replay-name) go back to the alerts topic',
+    pattern: { source: ['credmon.alerts'], 'replay-name': [{ exists: true }] },
+    target: { topic: 'alerts' },
+  },
+];

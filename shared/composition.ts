@@ -7,6 +7,7 @@ import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/cl
 import { type BureauProvider, createProviders, fetchSnapshot } from '#shared/adapters/bureaus/provider.ts';
 import { fetchTransport, type HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { createSealer, type Sealer } from '#shared/adapters/crypto/sealer.ts';
+import { EventBridgeBus } from '#shared/adapters/messaging/eventbridge-bus.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
 import { SqsJobQueue } from '#shared/adapters/messaging/sqs-job-queue.ts';
 import { DynamoSubjectStore } from '#shared/adapters/store/dynamo-subject-store.ts';
@@ -30,6 +31,8 @@ export interface Composition {
   readonly store: DynamoSubjectStore;
   readonly queue: SqsJobQueue;
   readonly publisher: SnsAlertPublisher;
+  /** The event bus (alert copies and control events); null when EVENT_BUS_NAME is not set. */
+  readonly bus: EventBridgeBus | null;
   readonly providers: BureauProvider[];
   readonly sealer: Sealer;
   readonly policy: CreditPolicy;
@@ -57,6 +60,7 @@ export function compose(config: RuntimeConfig, options: CompositionOptions = {})
     fanOutQueueUrl: config.fanOutQueueUrl,
   });
   const publisher = new SnsAlertPublisher(clients.sns, config.alertsTopicArn);
+  const bus = config.eventBusName ? new EventBridgeBus(clients.eventbridge, config.eventBusName) : null;
   const providers = createProviders(config.bureaus, options.transport ?? fetchTransport);
   const sealer = createSealer(config.sealKey);
   const policy = config.policyFile
@@ -65,6 +69,7 @@ export function compose(config: RuntimeConfig, options: CompositionOptions = {})
   const monitor: MonitorDependencies = {
     store,
     publisher,
+    ...(bus ? { alertBus: bus } : {}),
     policy,
     now,
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
@@ -89,5 +94,5 @@ export function compose(config: RuntimeConfig, options: CompositionOptions = {})
         { now: now(), partyKey: config.tokenKey },
       ),
   };
-  return { clients, store, queue, publisher, providers, sealer, policy, monitor };
+  return { clients, store, queue, publisher, bus, providers, sealer, policy, monitor };
 }

@@ -7,6 +7,7 @@ import { envCommand } from './env.ts';
 import { ledgerImportCommand } from './ledger.ts';
 import { localCommand } from './local.ts';
 import { PORTFOLIO_COMMANDS } from './portfolio.ts';
+import { replayCommand } from './replay.ts';
 import { reportCommand } from './report.ts';
 import { runTierCommand } from './run-tier.ts';
 import { scoreCommand } from './score.ts';
@@ -22,6 +23,7 @@ const COMMANDS: readonly CliCommand[] = [
   ...PORTFOLIO_COMMANDS,
   exportCommand,
   queryCommand,
+  replayCommand,
   reportCommand,
   backtestCommand,
 ];

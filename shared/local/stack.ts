@@ -6,10 +6,12 @@
 import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
 import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
+import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
 import { type Composition, compose } from '#shared/composition.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
 import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws.ts';
+import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 
 /** Secrets of a local run: fixed, since local data is simulated, not real people's. */
 export const LOCAL_TOKEN_KEY = 'credmon-local-token-key';
@@ -39,6 +41,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly aws: EmbeddedAws;
+  /** The embedded EventBridge bus: control events, the alert stream and its archive. */
+  readonly bus: LocalEventBus;
   readonly resources: LocalResources;
   readonly config: RuntimeConfig;
   readonly composition: Composition;
@@ -57,6 +61,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.ports?.dynamodb ? { dynamodbPort: options.ports.dynamodb } : {}),
     ...(options.ports?.sqs ? { sqsPort: options.ports.sqs } : {}),
   });
+  let stopBus = async () => {};
   try {
     const admin = createAwsClients({ region: aws.region, endpoints: aws.endpoints });
     // Long enough that a slow invocation is never handed to a second worker; failures retry sooner.
@@ -64,7 +69,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       { dynamodb: admin.dynamodbRaw, sqs: admin.sqs, sns: admin.sns },
       { visibilityTimeoutSeconds: { fanOut: 60, monitorJobs: 60 } },
     );
-    const config = loadRuntimeConfig(localEnvironment(aws, resources, options.bureaus ?? NO_BUREAUS));
+    const bus = await startLocalEventBus({
+      sqs: admin.sqs,
+      queueUrls: resources.queueUrls,
+      alertsTopic: new SnsAlertPublisher(admin.sns, resources.alertsTopicArn),
+      region: aws.region,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+    stopBus = () => bus.stop();
+    const config = loadRuntimeConfig(localEnvironment(aws, resources, options.bureaus ?? NO_BUREAUS, bus));
     const composition = compose(config, {
       ...(options.now ? { now: options.now } : {}),
       ...(options.transport ? { transport: options.transport } : {}),
@@ -72,8 +85,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
       ...(options.skipUnchanged !== undefined ? { skipUnchanged: options.skipUnchanged } : {}),
     });
-    return { aws, resources, config, composition, stop: () => aws.stop() };
+    return {
+      aws,
+      bus,
+      resources,
+      config,
+      composition,
+      async stop() {
+        await bus.stop();
+        await aws.stop();
+      },
+    };
   } catch (error) {
+    await stopBus();
     await aws.stop();
     throw error;
   }
@@ -84,6 +108,7 @@ export function localEnvironment(
   aws: EmbeddedAws,
   resources: LocalResources,
   bureaus: BureauConfigInput,
+  bus?: Pick<LocalEventBus, 'busName' | 'endpoint'>,
 ): Record<string, string> {
   return {
     AWS_REGION: aws.region,
@@ -98,5 +123,6 @@ export function localEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: aws.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SQS: aws.endpoints.sqs,
     AWS_ENDPOINT_URL_SNS: aws.endpoints.sns,
+    ...(bus ? { EVENT_BUS_NAME: bus.busName, AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint } : {}),
   };
 }

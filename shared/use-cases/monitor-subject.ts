@@ -14,7 +14,14 @@ import { applyPolicy, type CreditPolicy } from '#shared/domain/policy.ts';
 import { assessRisk } from '#shared/domain/risk/model.ts';
 import type { FetchedSnapshot } from '#shared/domain/snapshot.ts';
 import { VersionConflictError } from '#shared/errors.ts';
-import type { AlertPublisher, CheckCommit, JobSubject, SubjectState, SubjectStore } from './ports.ts';
+import type {
+  AlertBus,
+  AlertPublisher,
+  CheckCommit,
+  JobSubject,
+  SubjectState,
+  SubjectStore,
+} from './ports.ts';
 
 export type CheckOutcome =
   /** The bureau data hashed the same as the job's: nothing read, nothing written. */
@@ -29,6 +36,8 @@ export type CheckOutcome =
 export interface MonitorDependencies {
   readonly store: SubjectStore;
   readonly publisher: AlertPublisher;
+  /** Where a copy of each alert goes after the SNS publish (the archived alert stream); optional. */
+  readonly alertBus?: AlertBus;
   /** Fetches and normalizes the subject from its bureaus (national id opened by the caller's adapter). */
   fetchSnapshot(subject: JobSubject, state: () => Promise<SubjectState | null>): Promise<FetchedSnapshot>;
   readonly policy: CreditPolicy;
@@ -71,6 +80,7 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     const pending = state.outbox.length > 0 ? [...state.outbox] : [];
     if (pending.length > 0) {
       await deps.publisher.publish(pending);
+      await deps.alertBus?.putAlerts(pending);
       await deps.store.clearOutbox(job.id, state.version);
     }
     if (skipUnchanged && state.hash === hash)
@@ -82,6 +92,8 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     await deps.store.appendHistory(commit, version);
     deps.afterCommit?.(job.id);
     await deps.publisher.publish(commit.outbox);
+    // Before the outbox is cleared: a failed put retries with the publish (same alert ids).
+    await deps.alertBus?.putAlerts(commit.outbox);
     await deps.store.clearOutbox(job.id, version);
     return { kind: 'changed', version, alerts: commit.outbox };
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { RecommendedAction } from '#shared/domain/actions.ts';
 import type { AlertV1 } from '#shared/domain/alert.ts';
+import type { ControlEvent } from '#shared/domain/bus-events.ts';
 import type { Change } from '#shared/domain/diff.ts';
 import type { RiskAssessment } from '#shared/domain/risk/assessment.ts';
 import type { PaymentExperience } from '#shared/domain/risk/paydex.ts';
@@ -44,6 +45,8 @@ export const FanOutRequest = z.object({
   requestedBy: z.string().optional(),
   shard: z.number().int().nonnegative().optional(),
   cursor: z.string().nullable().optional(),
+  /** One subject instead of the tier: its baseline check right after enrolment (SubjectEnrolled). */
+  subjectId: z.string().min(1).optional(),
 });
 export type FanOutRequest = z.infer<typeof FanOutRequest>;
 
@@ -130,4 +133,14 @@ export interface FeedCursorStore {
    * and `to` is ahead of it. Returns false when another poller moved it first: never backwards.
    */
   advance(feed: string, from: number | null, to: number): Promise<boolean>;
+}
+
+/** The event bus's alert stream: a copy of every published alert, archived for replay. */
+export interface AlertBus {
+  putAlerts(alerts: readonly AlertV1[]): Promise<void>;
+}
+
+/** The event bus's control plane: requests for the pipeline (a tier run, a baseline check). */
+export interface ControlBus {
+  putControlEvents(events: readonly ControlEvent[]): Promise<void>;
 }

@@ -44,6 +44,7 @@ export async function fanOut(
 ): Promise<FanOutResult> {
   const runId = request.runId ?? `${request.tier}-${deps.now().toISOString()}-${randomUUID().slice(0, 8)}`;
   const requestedAt = request.requestedAt ?? deps.now().toISOString();
+  if (request.subjectId !== undefined) return checkOne(request.subjectId, request, runId, requestedAt, deps);
   if (request.shard === undefined) {
     const shards: FanOutRequest[] = Array.from({ length: TIER_SHARDS }, (_, shard) => ({
       tier: request.tier,
@@ -77,6 +78,30 @@ export async function fanOut(
     await deps.queue.sendFanOut([{ tier: request.tier, runId, requestedAt, shard: request.shard, cursor }]);
   }
   return { subjects, jobs, continued: cursor !== null };
+}
+
+/** One subject's check now (its baseline after enrolment); nothing when it is not monitored. */
+async function checkOne(
+  subjectId: string,
+  request: FanOutRequest,
+  runId: string,
+  requestedAt: string,
+  deps: FanOutDependencies,
+): Promise<FanOutResult> {
+  const state = await deps.store.get(subjectId);
+  if (!state?.monitored) return { subjects: 0, jobs: 0, continued: false };
+  const subject: JobSubject = {
+    id: state.subject.id,
+    kind: state.subject.kind,
+    country: state.subject.country,
+    registryId: state.subject.registryId,
+    personToken: state.subject.personToken,
+    sealedNationalId: state.sealedNationalId,
+    version: state.version,
+    hash: state.hash,
+  };
+  await deps.queue.sendMonitorJobs([{ tier: request.tier, runId, requestedAt, subjects: [subject] }]);
+  return { subjects: 1, jobs: 1, continued: false };
 }
 
 function chunk(items: readonly JobSubject[], size: number): JobSubject[][] {
