@@ -8,13 +8,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CredmonAlerts } from './constructs/alerts.ts';
-import { CredmonAnalytics } from './constructs/analytics.ts';
 import {
   type BureauEndpoint,
   CredmonMonitoring,
   type CredmonMonitoringProps,
 } from './constructs/monitoring.ts';
 import { CredmonObservability } from './constructs/observability.ts';
+import { CredmonPortfolio } from './constructs/portfolio.ts';
 import { CredmonScheduling, type TierScheduleSpec } from './constructs/scheduling.ts';
 import { CredmonStore } from './constructs/store.ts';
 
@@ -60,11 +60,6 @@ export interface CredmonProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Incremental table exports every this long (15 minutes to 24 hours); the full export is daily.
-   * @default - full exports only
-   */
-  readonly incrementalExportEvery?: Duration;
-  /**
    * E-mail address that receives operations alarms.
    * @default - no subscription
    */
@@ -93,7 +88,7 @@ export class Credmon extends Construct {
   readonly monitoring: CredmonMonitoring;
   readonly scheduling: CredmonScheduling;
   readonly observability: CredmonObservability;
-  readonly analytics: CredmonAnalytics;
+  readonly portfolio: CredmonPortfolio;
 
   constructor(scope: Construct, id: string, props: CredmonProps = {}) {
     super(scope, id);
@@ -139,10 +134,10 @@ export class Credmon extends Construct {
       functions: this.monitoring.functions,
       alarmEmail: props.alarmEmail,
     });
-    this.analytics = new CredmonAnalytics(this, 'Analytics', {
+    this.portfolio = new CredmonPortfolio(this, 'Portfolio', {
       table: this.store.table,
       encryptionKey: this.encryptionKey,
-      incrementalEvery: props.incrementalExportEvery,
+      secretNames: { tokenKey: props.secretNames?.tokenKey, sealKey: props.secretNames?.sealKey },
       logRetention: props.logRetention,
       entryRoot: props.entryRoot,
       removalPolicy,

@@ -1,0 +1,308 @@
+/**
+ * Portfolio management in AWS: an HTTP API (API Gateway HTTP API, IAM auth) for credit teams and
+ * ERPs, and an S3 drop folder for CSV imports. Two functions, each with only the table actions its
+ * routes need (the portfolio index, never a Scan); the drop bucket is KMS-encrypted, TLS-only,
+ * versioned, private, with server access logs.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TABLE } from '#shared/catalogue.ts';
+
+/** The portfolio functions: not queue-fed, so they live here rather than in the catalogue. */
+export const PORTFOLIO_FUNCTIONS = {
+  api: {
+    name: 'portfolio-api',
+    entry: 'functions/portfolio-api/handler.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  drop: {
+    name: 'portfolio-drop',
+    entry: 'functions/portfolio-drop/handler.ts',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+} as const;
+
+/** Routes of the portfolio API. */
+export const PORTFOLIO_ROUTES: readonly { readonly method: apigw.HttpMethod; readonly path: string }[] = [
+  { method: apigw.HttpMethod.POST, path: '/subjects' },
+  { method: apigw.HttpMethod.POST, path: '/subjects:import' },
+  { method: apigw.HttpMethod.GET, path: '/subjects' },
+  { method: apigw.HttpMethod.GET, path: '/subjects/{id}' },
+  { method: apigw.HttpMethod.DELETE, path: '/subjects/{id}' },
+  { method: apigw.HttpMethod.GET, path: '/subjects/{id}/alerts' },
+];
+
+export interface CredmonPortfolioProps {
+  /** The credmon table. */
+  readonly table: dynamodb.ITable;
+  /** Key of the table; also encrypts the drop bucket and the functions' environment. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Secrets Manager names of the person-token and national-id sealing keys.
+   * @default - `credmon/token-key` and `credmon/seal-key`
+   */
+  readonly secretNames?: { readonly tokenKey?: string; readonly sealKey?: string };
+  /**
+   * Retention of the functions' and the API's logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Directory the handler entry paths are resolved against.
+   * @default process.cwd()
+   */
+  readonly entryRoot?: string;
+  /**
+   * What happens to buckets and log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class CredmonPortfolio extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly apiFunction: nodejs.NodejsFunction;
+  readonly dropFunction: nodejs.NodejsFunction;
+  readonly dropBucket: s3.Bucket;
+  readonly accessLogBucket: s3.Bucket;
+  /** Drop events the function could not take after retries. */
+  readonly dropDeadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: CredmonPortfolioProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const secret = (name: string): string => SecretValue.secretsManager(name).unsafeUnwrap();
+    const environment = {
+      TABLE_NAME: props.table.tableName,
+      CREDMON_TOKEN_KEY: secret(props.secretNames?.tokenKey ?? 'credmon/token-key'),
+      CREDMON_SEAL_KEY: secret(props.secretNames?.sealKey ?? 'credmon/seal-key'),
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'credmon',
+    };
+
+    const fn = (key: keyof typeof PORTFOLIO_FUNCTIONS): nodejs.NodejsFunction => {
+      const definition = PORTFOLIO_FUNCTIONS[key];
+      const name = key === 'api' ? 'Api' : 'Drop';
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention, removalPolicy });
+      const role = new iam.Role(this, `${name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `credmon ${definition.name} function`,
+      });
+      logGroup.grantWrite(role);
+      const created = new nodejs.NodejsFunction(this, `${name}Function`, {
+        entry: path.join(props.entryRoot ?? process.cwd(), definition.entry),
+        handler: 'handler',
+        description: `credmon ${definition.name}`,
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: definition.memoryMb,
+        timeout: Duration.seconds(definition.timeoutSeconds),
+        tracing: lambda.Tracing.ACTIVE,
+        role,
+        logGroup,
+        environment,
+        environmentEncryption: props.encryptionKey,
+        bundling: {
+          minify: true,
+          sourceMap: true,
+          target: 'node22',
+          format: nodejs.OutputFormat.ESM,
+          mainFields: ['module', 'main'],
+          banner:
+            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        },
+      });
+      acknowledgeFunctionFindings(created, role);
+      return created;
+    };
+
+    // ——— API ———
+    this.apiFunction = fn('api');
+    this.grantSubjects(this.apiFunction, props, { list: true, erase: true });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'credmon portfolio API (IAM auth)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: true,
+    });
+    const integration = new HttpLambdaIntegration('Portfolio', this.apiFunction);
+    for (const route of PORTFOLIO_ROUTES) {
+      this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+    }
+    const stage = this.api.defaultStage?.node.defaultChild as apigw.CfnStage | undefined;
+    if (stage) {
+      stage.accessLogSettings = {
+        destinationArn: accessLogs.logGroupArn,
+        format: JSON.stringify({
+          requestId: '$context.requestId',
+          caller: '$context.identity.userArn',
+          method: '$context.httpMethod',
+          route: '$context.routeKey',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+        }),
+      };
+      stage.defaultRouteSettings = { throttlingBurstLimit: 50, throttlingRateLimit: 25 };
+    }
+
+    // ——— drop folder ———
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      // Server access logs can only be delivered to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy,
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server access log bucket of the drop folder: logging it into itself would loop.',
+    });
+    this.dropBucket = new s3.Bucket(this, 'DropBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'drop/',
+      // Files hold national ids of individuals: they leave once imported and reported.
+      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) }],
+      removalPolicy,
+    });
+    this.dropFunction = fn('drop');
+    this.grantSubjects(this.dropFunction, props, { list: false, erase: false });
+    this.dropFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDroppedFiles',
+        actions: ['s3:GetObject'],
+        resources: [this.dropBucket.arnForObjects('*.csv')],
+      }),
+    );
+    this.dropFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteReports',
+        actions: ['s3:PutObject'],
+        resources: [this.dropBucket.arnForObjects('*.result.json')],
+      }),
+    );
+    const bucketId = Stack.of(this).resolve(
+      Stack.of(this).getLogicalId(this.dropBucket.node.defaultChild as s3.CfnBucket),
+    );
+    const dropRole = this.dropFunction.role;
+    if (dropRole) {
+      Validations.of(dropRole).acknowledge(
+        {
+          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*.csv]`,
+          reason: 'Any CSV file dropped into the folder is an import: the function reads CSV files only.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*.result.json]`,
+          reason:
+            'Each import report is written next to its file: the function writes *.result.json objects only.',
+        },
+      );
+    }
+    // S3 → EventBridge → function, set on the bucket itself: no CDK custom resource (with its
+    // managed-policy role) is needed, as it would be for bucket notifications.
+    (this.dropBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+    this.dropDeadLetterQueue = new sqs.Queue(this, 'DropDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.dropDeadLetterQueue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the drop folder rule.' },
+      { id: 'Serverless-SQSRedrivePolicy', reason: 'This is the dead-letter queue of the drop folder rule.' },
+    );
+    new events.Rule(this, 'DropRule', {
+      description: 'credmon: a CSV file dropped into the portfolio folder',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.dropBucket.bucketName] }, object: { key: [{ suffix: '.csv' }] } },
+      },
+      targets: [
+        new targets.LambdaFunction(this.dropFunction, {
+          retryAttempts: 2,
+          deadLetterQueue: this.dropDeadLetterQueue,
+        }),
+      ],
+    });
+  }
+
+  /**
+   * Subject items: read and enrol (GetItem, UpdateItem); listings Query the portfolio index and
+   * BatchGet state items; removal of an individual deletes its history (BatchWriteItem). No Scan.
+   */
+  private grantSubjects(
+    fn: lambda.IFunction,
+    props: CredmonPortfolioProps,
+    options: { readonly list: boolean; readonly erase: boolean },
+  ): void {
+    const actions = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+    if (options.list) actions.push('dynamodb:Query', 'dynamodb:BatchGetItem');
+    if (options.erase) actions.push('dynamodb:BatchWriteItem');
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'Subjects', actions, resources: [props.table.tableArn] }),
+    );
+    if (options.list) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'QueryPortfolioIndex',
+          actions: ['dynamodb:Query'],
+          resources: [`${props.table.tableArn}/index/${TABLE.indexes.portfolio.name}`],
+        }),
+      );
+    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.encryptionKey.keyArn],
+      }),
+    );
+  }
+}
+
+function acknowledgeFunctionFindings(fn: lambda.IFunction, role: iam.IRole): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+  });
+  const runtime =
+    'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
+  Validations.of(fn).acknowledge(
+    { id: 'AwsSolutions-L1', reason: runtime },
+    { id: 'Serverless-LambdaLatestVersion', reason: runtime },
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Synchronous (API) or S3-invoked with the report as its outcome: a failed import is visible in the missing report and the logs, and S3 retries it.',
+    },
+  );
+}
