@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CredmonAlerts } from './constructs/alerts.ts';
+import { CredmonAnalytics } from './constructs/analytics.ts';
 import {
   type BureauEndpoint,
   CredmonMonitoring,
@@ -60,6 +61,11 @@ export interface CredmonProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Incremental table exports every this long (15 minutes to 24 hours); the full export is daily.
+   * @default - full exports only
+   */
+  readonly incrementalExportEvery?: Duration;
+  /**
    * E-mail address that receives operations alarms.
    * @default - no subscription
    */
@@ -88,6 +94,7 @@ export class Credmon extends Construct {
   readonly monitoring: CredmonMonitoring;
   readonly scheduling: CredmonScheduling;
   readonly observability: CredmonObservability;
+  readonly analytics: CredmonAnalytics;
   readonly portfolio: CredmonPortfolio;
 
   constructor(scope: Construct, id: string, props: CredmonProps = {}) {
@@ -133,6 +140,14 @@ export class Credmon extends Construct {
       queues: this.monitoring.queues,
       functions: this.monitoring.functions,
       alarmEmail: props.alarmEmail,
+    });
+    this.analytics = new CredmonAnalytics(this, 'Analytics', {
+      table: this.store.table,
+      encryptionKey: this.encryptionKey,
+      incrementalEvery: props.incrementalExportEvery,
+      logRetention: props.logRetention,
+      entryRoot: props.entryRoot,
+      removalPolicy,
     });
     this.portfolio = new CredmonPortfolio(this, 'Portfolio', {
       table: this.store.table,
