@@ -1,0 +1,379 @@
+/**
+ * Turns the measured results into BENCHMARKS.md: the machine, the date, one table of value /
+ * target / result, and what each number means.
+ */
+import { type AwsCounts, type AwsUsage, usagePer } from './aws-counter.ts';
+import type { BundleMeasure } from './bundles.ts';
+import { type CostEstimate, costOf, type PerCheckUsage } from './cost.ts';
+import type { LatencyResult } from './latency.ts';
+import type { PipelineBenchResult, StepMeasure } from './pipeline.ts';
+import { PRICE_REGION, PRICES, PRICES_RECORDED } from './prices.ts';
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGb: number;
+  readonly node: string;
+  readonly os: string;
+  readonly loadAverage: readonly number[];
+}
+
+export interface RiskResult {
+  readonly assessRiskPerSecond: number;
+  readonly subjects: number;
+}
+
+export interface BenchResults {
+  readonly date: string;
+  readonly command: string;
+  readonly machine: Machine;
+  readonly skipOn: PipelineBenchResult;
+  readonly skipOff: PipelineBenchResult;
+  readonly bundles: readonly BundleMeasure[];
+  readonly latency: LatencyResult | null;
+  readonly risk: RiskResult | null;
+  readonly memoryMbOf: Readonly<Record<string, number>>;
+}
+
+/** Scheduled invocations per day of operation: one daily tier run, feed polls and sweeps every 5 minutes. */
+export const SCHEDULED_PER_DAY = 1 + 288 + 288;
+
+/** Adds the event source's Lambda invocations to the counts as billable requests. */
+export function withInvocations(step: StepMeasure): AwsCounts {
+  const invocations = Object.values(step.functions).reduce((sum, fn) => sum + fn.invocations, 0);
+  return { ...step.counts, billed: { ...step.counts.billed, 'Lambda.Invoke': invocations } };
+}
+
+/** Per-check usage of a set of steps (summed), for the cost model. */
+export function perCheckUsage(
+  steps: readonly StepMeasure[],
+  memoryMbOf: Readonly<Record<string, number>>,
+): PerCheckUsage {
+  const checks = steps.reduce((sum, step) => sum + step.checks, 0) || 1;
+  const sumBilled = (prefix: string) =>
+    steps.reduce(
+      (sum, step) =>
+        sum +
+        Object.entries(step.counts.billed)
+          .filter(
+            ([key]) =>
+              key.startsWith(prefix) && key !== 'SQS.GetQueueAttributes' && key !== 'SQS.CreateQueue',
+          )
+          .reduce((s, [, n]) => s + n, 0),
+      0,
+    );
+  const names = [...new Set(steps.flatMap((step) => Object.keys(step.functions)))];
+  return {
+    sqsRequests: sumBilled('SQS.') / checks,
+    snsRequests: sumBilled('SNS.') / checks,
+    dynamoReadUnits: steps.reduce((sum, step) => sum + step.counts.readUnits, 0) / checks,
+    dynamoWriteUnits:
+      steps.reduce((sum, step) => sum + step.counts.writeUnits + step.counts.indexWriteUnits, 0) / checks,
+    functions: names.map((name) => ({
+      name,
+      memoryMb: memoryMbOf[name] ?? 1024,
+      invocations: steps.reduce((sum, step) => sum + (step.functions[name]?.invocations ?? 0), 0) / checks,
+      seconds: steps.reduce((sum, step) => sum + (step.functions[name]?.busySeconds ?? 0), 0) / checks,
+    })),
+    logBytes: steps.reduce((sum, step) => sum + step.logBytes, 0) / checks,
+  };
+}
+
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
+const verdict = (ok: boolean) => (ok ? 'pass' : '**fail**');
+
+function usageOf(step: StepMeasure): AwsUsage {
+  return usagePer(withInvocations(step), step.checks, 1000);
+}
+
+function costFor(
+  result: PipelineBenchResult,
+  steps: readonly StepMeasure[],
+  memoryMbOf: Readonly<Record<string, number>>,
+): CostEstimate {
+  const checks = 1_000_000;
+  // Days of operation that many checks take at this portfolio size (one daily run per day).
+  const days = checks / result.subjects;
+  return costOf(checks, perCheckUsage(steps, memoryMbOf), { scheduledInvocations: SCHEDULED_PER_DAY }, days);
+}
+
+/** The changing days (day 1, day 2) of a run. */
+const changingDays = (result: PipelineBenchResult) =>
+  result.steps.filter((step) => step.label !== 'day 2 again');
+const unchangedStep = (result: PipelineBenchResult) =>
+  result.steps.find((step) => step.label === 'day 2 again');
+
+function throughput(steps: readonly StepMeasure[]): number {
+  const checks = steps.reduce((sum, step) => sum + step.checks, 0);
+  const seconds = steps.reduce((sum, step) => sum + step.seconds, 0);
+  return seconds > 0 ? checks / seconds : 0;
+}
+
+function changeRate(steps: readonly StepMeasure[]): number {
+  const checks = steps.reduce((sum, step) => sum + step.checks, 0);
+  return checks > 0 ? steps.reduce((sum, step) => sum + step.changes, 0) / checks : 0;
+}
+
+/** The headline numbers, also printed as JSON by the runner. */
+export function summarize(results: BenchResults) {
+  const onDays = changingDays(results.skipOn);
+  const offDays = changingDays(results.skipOff);
+  const unchanged = unchangedStep(results.skipOn);
+  const unchangedUsage = unchanged ? usageOf(unchanged) : null;
+  const costOn = costFor(results.skipOn, onDays, results.memoryMbOf);
+  const costOff = costFor(results.skipOff, offDays, results.memoryMbOf);
+  return {
+    subjects: results.skipOn.subjects,
+    checksPerSecondSkipOn: throughput(onDays),
+    checksPerSecondSkipOff: throughput(offDays),
+    changeRate: changeRate(onDays),
+    unchangedPer1000: unchangedUsage,
+    changingPer1000SkipOn: usagePer(
+      sumCounts(onDays.map(withInvocations)),
+      onDays.reduce((s, d) => s + d.checks, 0),
+      1000,
+    ),
+    changingPer1000SkipOff: usagePer(
+      sumCounts(offDays.map(withInvocations)),
+      offDays.reduce((s, d) => s + d.checks, 0),
+      1000,
+    ),
+    costPerMillionSkipOn: costOn,
+    costPerMillionSkipOff: costOff,
+  };
+}
+
+function sumCounts(all: readonly AwsCounts[]): AwsCounts {
+  const total: AwsCounts = {
+    requests: {},
+    billed: {},
+    nonEmptyReceives: {},
+    readUnits: 0,
+    writeUnits: 0,
+    indexWriteUnits: 0,
+    estimatedRequests: 0,
+  };
+  for (const counts of all) {
+    for (const field of ['requests', 'billed', 'nonEmptyReceives'] as const) {
+      for (const [key, n] of Object.entries(counts[field])) total[field][key] = (total[field][key] ?? 0) + n;
+    }
+    total.readUnits += counts.readUnits;
+    total.writeUnits += counts.writeUnits;
+    total.indexWriteUnits += counts.indexWriteUnits;
+    total.estimatedRequests += counts.estimatedRequests;
+  }
+  return total;
+}
+
+function breakdown(usage: AwsUsage): string {
+  return Object.entries(usage.byService)
+    .sort(([, a], [, b]) => b - a)
+    .map(([service, n]) => `${service} ${fmt(n, 1)}`)
+    .join(', ');
+}
+
+/**
+ * @example
+ * writeFileSync('BENCHMARKS.md', renderReport(results));
+ */
+export function renderReport(results: BenchResults): string {
+  const s = summarize(results);
+  const m = results.machine;
+  const rows: string[][] = [];
+  const row = (measure: string, value: string, target: string, result: string) =>
+    rows.push([measure, value, target, result]);
+
+  row(
+    `Subject-checks per second, end to end, hash skip on (days 1–2, ${fmt(s.subjects)} subjects)`,
+    fmt(s.checksPerSecondSkipOn),
+    '≥ 1,000',
+    verdict(s.checksPerSecondSkipOn >= 1000),
+  );
+  row(
+    'Subject-checks per second, same pipeline, hash skip off',
+    fmt(s.checksPerSecondSkipOff),
+    '(comparison)',
+    `skip on is ${fmt(s.checksPerSecondSkipOn / Math.max(s.checksPerSecondSkipOff, 1e-9), 2)}×`,
+  );
+  row(
+    'Measured daily change rate (checks whose data changed)',
+    `${fmt(s.changeRate * 100, 2)} %`,
+    '2 %',
+    '(input)',
+  );
+  if (s.unchangedPer1000) {
+    row(
+      'Billable AWS requests per 1,000 unchanged checks',
+      `${fmt(s.unchangedPer1000.billableRequests, 1)} (${breakdown(s.unchangedPer1000)})`,
+      '≤ 30',
+      verdict(s.unchangedPer1000.billableRequests <= 30),
+    );
+    row(
+      'DynamoDB capacity units per 1,000 unchanged checks',
+      `${fmt(s.unchangedPer1000.capacityUnits, 1)} (read ${fmt(s.unchangedPer1000.readUnits, 1)}, write ${fmt(s.unchangedPer1000.writeUnits, 1)})`,
+      '≤ 60',
+      verdict(s.unchangedPer1000.capacityUnits <= 60),
+    );
+  }
+  row(
+    'Billable AWS requests per 1,000 checks at the measured change rate, skip on / off',
+    `${fmt(s.changingPer1000SkipOn.billableRequests, 1)} / ${fmt(s.changingPer1000SkipOff.billableRequests, 1)}`,
+    '—',
+    '—',
+  );
+  row(
+    'DynamoDB capacity units per 1,000 checks at the measured change rate, skip on / off',
+    `${fmt(s.changingPer1000SkipOn.capacityUnits, 1)} / ${fmt(s.changingPer1000SkipOff.capacityUnits, 1)}`,
+    '—',
+    '—',
+  );
+  row(
+    `Cost of 1,000,000 checks (${PRICE_REGION} list prices), skip on / off`,
+    `$${fmt(s.costPerMillionSkipOn.totalUsd, 2)} / $${fmt(s.costPerMillionSkipOff.totalUsd, 2)}`,
+    '—',
+    '—',
+  );
+  for (const bundle of results.bundles) {
+    row(
+      `Bundle \`${bundle.name}\`: size (minified) · module init (median of ${bundle.initRuns.length})`,
+      `${fmt(bundle.bytes / 1024)} KB · ${fmt(bundle.initMs)} ms`,
+      '≤ 600 KB',
+      verdict(bundle.bytes <= 600 * 1024),
+    );
+  }
+  if (results.latency) {
+    const l = results.latency;
+    row(
+      `Change-to-alert latency, feed tier, poll interval excluded (p50 / p99, ${l.samples} alerts)`,
+      `${fmt(l.p50Ms)} ms / ${fmt(l.p99Ms)} ms`,
+      'p99 ≤ 2,000 ms',
+      verdict(l.samples > 0 && l.p99Ms <= 2000),
+    );
+  }
+  if (results.risk) {
+    row(
+      'Risk assessments per second, one core (assessRisk)',
+      fmt(results.risk.assessRiskPerSecond),
+      '≥ 200,000',
+      verdict(results.risk.assessRiskPerSecond >= 200_000),
+    );
+  }
+
+  const table = [
+    '| Measure | Value | Target | Result |',
+    '|---|---|---|---|',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+  ].join('\n');
+
+  const stepRows = [results.skipOn, results.skipOff]
+    .flatMap((result) =>
+      result.steps.map((step) => {
+        const usage = usageOf(step);
+        return `| ${result.skipUnchanged ? 'on' : 'off'} | ${step.label} | ${fmt(step.checks)} | ${fmt(step.changes)} | ${fmt(step.seconds, 2)} | ${fmt(step.checksPerSecond)} | ${fmt(usage.billableRequests, 1)} | ${fmt(usage.readUnits, 1)} | ${fmt(usage.writeUnits, 1)} |`;
+      }),
+    )
+    .join('\n');
+
+  const costRows = s.costPerMillionSkipOn.lines
+    .map((line, index) => {
+      const off = s.costPerMillionSkipOff.lines[index];
+      return `| ${line.item} | ${fmt(line.quantity, line.quantity < 100 ? 2 : 0)} ${line.unit} | $${fmt(line.usd, 4)} | ${off ? `${fmt(off.quantity, off.quantity < 100 ? 2 : 0)} ${off.unit}` : ''} | ${off ? `$${fmt(off.usd, 4)}` : ''} |`;
+    })
+    .join('\n');
+
+  const priceRows = Object.values(PRICES)
+    .map((price) => `| ${price.unit} | $${price.usd.toPrecision(6)} | ${price.source} |`)
+    .join('\n');
+
+  return `# credmon benchmarks
+
+Measured ${results.date} by \`${results.command}\`, all rows side by side in one run.
+
+**Machine:** ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGb, 1)} GB memory, Node ${m.node}, ${m.os}.
+Load average at the start: ${m.loadAverage.map((n) => n.toFixed(1)).join(' / ')} (1 / 5 / 15 min);
+everything — the embedded AWS (dynalite, fauxqs), the bureau simulator, the pollers and the
+handlers — shares this machine's cores in one Node process, so the throughput rows measure the
+pipeline *and* its emulators.
+
+${table}
+
+## How to reproduce
+
+\`\`\`
+npm run bench                      # 10,000 subjects (the table above)
+npm run bench -- --subjects 20000  # another portfolio size
+npm run bench -- --quick           # 1,000-subject smoke run
+\`\`\`
+
+It writes this file (\`--out\` to write elsewhere) and prints the headline numbers as one JSON line.
+
+## What each number means
+
+- **Subject-checks per second**: every subject is enrolled in the daily tier and day 0 (baselines,
+  untimed) is run; then the simulated world moves on one day and the daily tier is run through the
+  whole local pipeline — a tier request on the fan-out queue, the fan-out paging the sparse tier
+  index and sending monitor jobs (${'`'}CREDMON_SUBJECTS_PER_JOB${'`'} subjects each), the monitor
+  handler fetching every subject from the simulator over loopback HTTP (the real bureau adapters
+  and wire formats), hashing, and for changed subjects diffing, assessing risk, writing state and
+  history and publishing alerts to SNS → a subscriber's SQS queue. The clock stops when no job is
+  queued or in flight. Days 1 and 2 are summed. "Hash skip off" is the same pipeline with
+  \`skipUnchanged: false\`: every check reads its state and commits a new version, as a pipeline
+  without the unchanged-hash skip would.
+- **Change rate**: changed checks / checks on days 1–2 with the skip on, as the generated world
+  produces them (no scaling).
+- **Per 1,000 unchanged checks**: the daily tier run a second time on day 2 with nothing changed
+  in between ("day 2 again"): every check is unchanged. AWS requests are counted by an AWS SDK
+  middleware on every client the pipeline uses (bench/aws-counter.ts) and counted as AWS bills
+  them: SQS and SNS per started 64 KB of payload; the local event source's ReceiveMessage (empty
+  long polls included) and DeleteMessageBatch count, as Lambda's event source mapping makes the
+  same billable calls; Lambda invocations count as requests; the harness's own GetQueueAttributes
+  (waiting for idle) and queue set-up do not. DynamoDB capacity: every data-plane command is sent
+  with \`ReturnConsumedCapacity: 'TOTAL'\` and the reported units summed — dynalite computes them
+  from item sizes by DynamoDB's rules (reads in 4 KB, halved when eventually consistent; writes in
+  1 KB). Writes to global secondary indexes are not in that figure; they are estimated as one write
+  unit per index whose key or projected attributes a write touches (an upper bound: sparse indexes
+  an item is not in are counted too).
+- **Cost of 1,000,000 checks**: the per-check averages of days 1–2 (at the measured change rate)
+  priced at the list prices below; Lambda duration is memory (from the catalogue) × busy time per
+  check, measured as the integral of in-flight invocations over time. Locally all invocations share
+  two cores with the emulators, so this busy time is an upper bound on what Lambda would bill.
+  Schedules are priced for the days 1,000,000 checks take at this portfolio size
+  (${SCHEDULED_PER_DAY} invocations a day: the daily tier, feed polls and sweeps every 5 minutes);
+  the feed-poll and sweeper functions' own invocations and CloudWatch custom metrics
+  ($0.30 per metric-month, independent of checks) are not included.
+- **Bundles**: every function in the catalogue bundled with esbuild as the CDK's NodejsFunction
+  does (minify, source map, ESM, target node22, externals @aws-sdk/* and @smithy/*); the size is
+  the minified \`index.mjs\` (the source map is deployed beside it but not loaded unless a stack
+  trace needs it). Init: a fresh Node process with a function's environment imports the bundle;
+  the median of several processes (includes loading the AWS SDK from node_modules, as the Lambda
+  runtime loads its own copy).
+- **Change-to-alert latency** (feed tier): each simulated day the feed poll runs once; for every
+  alert, the time from the moment the poll's SendMessageBatch naming that subject returned to the
+  moment a subscriber's ReceiveMessage (1 s long poll) returned the alert. The poll interval
+  (5 minutes in AWS) is excluded.
+- **Risk assessments per second**: bench/risk.ts — assessRisk over the day-0 snapshots of a
+  simulated portfolio with payment experience, CPU time of one core.
+
+## Per step
+
+| skip | step | checks | changed | seconds | checks/s | billable requests / 1,000 | RRU / 1,000 | WRU / 1,000 |
+|---|---|---|---|---|---|---|---|---|
+${stepRows}
+
+## Cost of 1,000,000 checks
+
+| item | skip on: quantity | skip on: cost | skip off: quantity | skip off: cost |
+|---|---|---|---|---|
+${costRows}
+| **total** | | **$${fmt(s.costPerMillionSkipOn.totalUsd, 2)}** | | **$${fmt(s.costPerMillionSkipOff.totalUsd, 2)}** |
+
+Prices (${PRICE_REGION}, on demand, no free tier; recorded ${PRICES_RECORDED}, bench/prices.ts):
+
+| unit | USD | source |
+|---|---|---|
+${priceRows}
+`;
+}
