@@ -344,9 +344,13 @@ export async function serve(options: ServeOptions): Promise<Serving> {
 
   // The clock holds while the pipeline is busy: every check of day d sees day d's world, however
   // slow the machine, so what the store holds is always the simulator's truth of some day.
+  // A fresh directory's day 0 (the enrolment baseline) starts one tick after start, so that
+  // subscribers created right after start receive it; with the clock stopped, a run request does.
+  // A resumed day whose schedules had not been fired fires at once.
+  const fresh = state.day === 0 && state.firedDay === -1;
   const scheduler = (async () => {
     try {
-      await fireDue();
+      if (!fresh) await fireDue();
     } catch (error) {
       report(error);
     }
@@ -355,9 +359,11 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       await sleepUnless(options.daySeconds * 1000, () => stopping);
       if (stopping || !(await stack.waitIdle(() => stopping))) return;
       try {
-        state.day += 1;
-        world.advanceTo(state.day);
-        stack.saveState();
+        if (state.firedDay >= state.day) {
+          state.day += 1;
+          world.advanceTo(state.day);
+          stack.saveState();
+        }
         await fireDue();
         await writeStatus();
       } catch (error) {
