@@ -7,6 +7,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_SCHEDULES } from '#shared/catalogue.ts';
 import { CredmonAlerts } from './constructs/alerts.ts';
 import { CredmonAnalytics } from './constructs/analytics.ts';
 import {
@@ -16,6 +17,7 @@ import {
 } from './constructs/monitoring.ts';
 import { CredmonObservability } from './constructs/observability.ts';
 import { CredmonPortfolio } from './constructs/portfolio.ts';
+import { CredmonScheduledWorkers } from './constructs/scheduled-workers.ts';
 import { CredmonScheduling, type TierScheduleSpec } from './constructs/scheduling.ts';
 import { CredmonStore } from './constructs/store.ts';
 
@@ -93,6 +95,7 @@ export class Credmon extends Construct {
   readonly alerts: CredmonAlerts;
   readonly monitoring: CredmonMonitoring;
   readonly scheduling: CredmonScheduling;
+  readonly scheduledWorkers: CredmonScheduledWorkers;
   readonly observability: CredmonObservability;
   readonly analytics: CredmonAnalytics;
   readonly portfolio: CredmonPortfolio;
@@ -130,15 +133,33 @@ export class Credmon extends Construct {
       entryRoot: props.entryRoot,
       removalPolicy,
     });
+    this.scheduledWorkers = new CredmonScheduledWorkers(this, 'ScheduledWorkers', {
+      table: this.store.table,
+      encryptionKey: this.encryptionKey,
+      monitorQueue: this.monitoring.queues.monitorJobs.queue,
+      alertsTopic: this.alerts.topic,
+      environment: this.monitoring.environment,
+      logRetention: props.logRetention,
+      entryRoot: props.entryRoot,
+      removalPolicy,
+    });
     this.scheduling = new CredmonScheduling(this, 'Scheduling', {
       fanOutQueue: this.monitoring.queues.fanOut.queue,
       deadLetterQueue: this.monitoring.queues.fanOut.deadLetterQueue,
       schedules: props.schedules,
+      feedPollFunction: this.scheduledWorkers.feedPoll,
+      functionSchedules: [
+        { ...FUNCTION_SCHEDULES.outboxSweeper, function: this.scheduledWorkers.outboxSweeper },
+      ],
     });
     this.observability = new CredmonObservability(this, 'Observability', {
       encryptionKey: this.encryptionKey,
       queues: this.monitoring.queues,
-      functions: this.monitoring.functions,
+      functions: {
+        ...this.monitoring.functions,
+        feedPoll: this.scheduledWorkers.feedPoll,
+        outboxSweeper: this.scheduledWorkers.outboxSweeper,
+      },
       alarmEmail: props.alarmEmail,
     });
     this.analytics = new CredmonAnalytics(this, 'Analytics', {

@@ -100,6 +100,8 @@ export class CredmonMonitoring extends Construct {
   readonly functions: Readonly<Record<string, nodejs.NodejsFunction>>;
   readonly fanOut: nodejs.NodejsFunction;
   readonly monitor: nodejs.NodejsFunction;
+  /** The runtime configuration every credmon function reads (shared/config.ts), for other workers. */
+  readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: CredmonMonitoringProps) {
     super(scope, id);
@@ -233,6 +235,7 @@ export class CredmonMonitoring extends Construct {
     if (!fanOut || !monitor) throw new Error('the catalogue must define the fanOut and monitor functions');
     this.fanOut = fanOut;
     this.monitor = monitor;
+    this.environment = environment;
 
     this.grantFanOut(fanOut, props);
     this.grantMonitor(monitor, props);

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { FEED_POLL_SCHEDULE } from '#lib/constructs/scheduling.ts';
-import { SCHEDULES } from '#shared/catalogue.ts';
+import { FUNCTION_SCHEDULES, SCHEDULES } from '#shared/catalogue.ts';
 import { synthCredmon } from './synth.ts';
 
 describe('CredmonScheduling', () => {
@@ -22,15 +22,33 @@ describe('CredmonScheduling', () => {
     });
   });
 
-  it('polls the change feeds every 5 minutes', () => {
+  it('invokes the feed-poll function every 5 minutes for the feed tier (no tier fan-out)', () => {
     expect(FEED_POLL_SCHEDULE.expression).toBe('rate(5 minutes)');
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Target: Match.objectLike({ Input: JSON.stringify({ tier: 'feed', requestedBy: 'schedule' }) }),
+      Description: 'credmon feed poll',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FeedPollFunction'), 'Arn'] },
+        Input: JSON.stringify({ requestedBy: 'schedule' }),
+      }),
+    });
+    const fanOutFeed = template.findResources('AWS::Scheduler::Schedule', {
+      Properties: { Target: Match.objectLike({ Input: Match.stringLikeRegexp('"tier":"feed"') }) },
+    });
+    expect(Object.keys(fanOutFeed)).toEqual([]);
+  });
+
+  it('invokes the outbox sweeper on its catalogue schedule', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: FUNCTION_SCHEDULES.outboxSweeper.expression,
+      ScheduleExpressionTimezone: FUNCTION_SCHEDULES.outboxSweeper.timeZone,
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('OutboxSweeperFunction'), 'Arn'] },
+      }),
     });
   });
 
-  it('lets the scheduler role only send to the fan-out queue and its DLQ, for this account', () => {
+  it('lets the scheduler role only send to the fan-out queue and its DLQ and invoke the scheduled functions, for this account', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -47,7 +65,9 @@ describe('CredmonScheduling', () => {
     const actions = Object.values(policies).flatMap((p) =>
       p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
     );
-    expect(new Set(actions)).toEqual(new Set(['sqs:SendMessage', 'kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(new Set(actions)).toEqual(
+      new Set(['sqs:SendMessage', 'kms:Decrypt', 'kms:GenerateDataKey*', 'lambda:InvokeFunction']),
+    );
   });
 
   it('takes expressions and time zones from the deployment config, disabled tiers kept', () => {
