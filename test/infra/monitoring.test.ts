@@ -5,7 +5,7 @@ import { synthCredmon } from './synth.ts';
 /** Logical-id prefix of the monitoring construct's resources (other constructs have queues and logs too). */
 const MONITORING = 'CredmonMonitoring';
 
-const queueFed = Object.values(FUNCTIONS).filter((fn) => fn.source !== undefined);
+const queueFed = Object.values(FUNCTIONS).filter((fn) => 'source' in fn);
 
 describe('CredmonMonitoring: queues', () => {
   const { template } = synthCredmon();
