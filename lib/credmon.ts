@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { FUNCTION_SCHEDULES } from '#shared/catalogue.ts';
 import { CredmonAlerts } from './constructs/alerts.ts';
 import { CredmonAnalytics } from './constructs/analytics.ts';
+import { CredmonLedgerDrop } from './constructs/ledger.ts';
 import {
   type BureauEndpoint,
   CredmonMonitoring,
@@ -98,6 +99,8 @@ export class Credmon extends Construct {
   readonly scheduledWorkers: CredmonScheduledWorkers;
   readonly observability: CredmonObservability;
   readonly analytics: CredmonAnalytics;
+  /** The S3 drop folder for the company's AR ledger (payment experience). */
+  readonly ledger: CredmonLedgerDrop;
   readonly portfolio: CredmonPortfolio;
 
   constructor(scope: Construct, id: string, props: CredmonProps = {}) {
@@ -143,6 +146,13 @@ export class Credmon extends Construct {
       entryRoot: props.entryRoot,
       removalPolicy,
     });
+    this.alerts.routeEvents({
+      queues: {
+        fanOut: this.monitoring.queues.fanOut.queue,
+        monitorJobs: this.monitoring.queues.monitorJobs.queue,
+      },
+      deadLetterQueue: this.monitoring.queues.fanOut.deadLetterQueue,
+    });
     this.scheduling = new CredmonScheduling(this, 'Scheduling', {
       fanOutQueue: this.monitoring.queues.fanOut.queue,
       deadLetterQueue: this.monitoring.queues.fanOut.deadLetterQueue,
@@ -174,6 +184,13 @@ export class Credmon extends Construct {
       table: this.store.table,
       encryptionKey: this.encryptionKey,
       secretNames: { tokenKey: props.secretNames?.tokenKey, sealKey: props.secretNames?.sealKey },
+      logRetention: props.logRetention,
+      entryRoot: props.entryRoot,
+      removalPolicy,
+    });
+    this.ledger = new CredmonLedgerDrop(this, 'Ledger', {
+      table: this.store.table,
+      encryptionKey: this.encryptionKey,
       logRetention: props.logRetention,
       entryRoot: props.entryRoot,
       removalPolicy,

@@ -17,6 +17,7 @@ import {
 import { epochDay, type PaymentExperience } from '#shared/domain/risk/paydex.ts';
 import { InputError } from '#shared/errors.ts';
 import { openDataDir } from '#shared/local/open-data-dir.ts';
+import { type LedgerPersistResult, persistPaymentExperience } from '#shared/use-cases/import-ledger.ts';
 import { describeFlags, parseFlags, UsageError } from './args.ts';
 import type { CliCommand } from './command.ts';
 import { type CsvRecord, readCsv } from './csv.ts';
@@ -51,39 +52,12 @@ export interface LedgerImportSummary {
   unknown: string[];
 }
 
-/** What persisting stored: the customers it found and those it did not. */
-export interface LedgerPersistResult {
-  stored: number;
-  unknown: string[];
-}
-
 export interface LedgerImportDependencies {
   /** Stores each customer's payment experience (the subject store, in the composed app). */
   persist(
     experience: Map<string, PaymentExperience>,
     context: { readonly dataDir: string },
   ): Promise<LedgerPersistResult>;
-}
-
-/**
- * Stores each customer's experience on its subject; a customer that is not a monitored subject is
- * reported, not created. Storing also marks the subject for re-assessment (see
- * `SubjectStore.setPaymentExperience`).
- *
- * @example
- * const { stored, unknown } = await persistPaymentExperience(experience, store);
- */
-export async function persistPaymentExperience(
-  experience: ReadonlyMap<string, PaymentExperience>,
-  store: { setPaymentExperience(subjectId: string, experience: PaymentExperience): Promise<boolean> },
-): Promise<LedgerPersistResult> {
-  let stored = 0;
-  const unknown: string[] = [];
-  for (const [customerId, value] of experience) {
-    if (await store.setPaymentExperience(customerId, value)) stored++;
-    else unknown.push(customerId);
-  }
-  return { stored, unknown };
 }
 
 /**

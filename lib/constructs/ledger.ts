@@ -1,0 +1,228 @@
+/**
+ * The AR ledger drop folder in AWS: an ERP puts its ledger export (CSV or JSON) under `incoming/`
+ * in a bucket of its own (separate from the portfolio drop folder: other files, other readers,
+ * other retention), S3 announces it on EventBridge, and one function stores each customer's
+ * payment experience on its subject and writes a report under `reports/`. The bucket is
+ * KMS-encrypted, TLS-only, versioned, private and access-logged; the function may update subject
+ * items, read `incoming/*` and write `reports/*`, nothing else.
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LEDGER_PREFIXES } from '#functions/ledger-drop/create-handler.ts';
+
+/** The ledger drop function: not queue-fed, so it lives here rather than in the catalogue. */
+export const LEDGER_FUNCTION = {
+  name: 'ledger-drop',
+  entry: 'functions/ledger-drop/handler.ts',
+  timeoutSeconds: 900,
+  memoryMb: 1024,
+} as const;
+
+export interface CredmonLedgerDropProps {
+  /** The credmon table. */
+  readonly table: dynamodb.ITable;
+  /** Key of the table; also encrypts the bucket and the function's environment. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Retention of the function's logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Directory the handler entry path is resolved against.
+   * @default process.cwd()
+   */
+  readonly entryRoot?: string;
+  /**
+   * What happens to the buckets and the log group when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * @example
+ * new CredmonLedgerDrop(this, 'Ledger', { table: store.table, encryptionKey: store.key });
+ */
+export class CredmonLedgerDrop extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogBucket: s3.Bucket;
+  readonly function: nodejs.NodejsFunction;
+  /** Drop events the function could not take after retries. */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: CredmonLedgerDropProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      // Server access logs can only be delivered to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy,
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the server access log bucket of the ledger drop folder: logging it into itself would loop.',
+    });
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'ledger/',
+      // Ledgers are the company's commercial data: they leave once imported and reported.
+      lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) }],
+      removalPolicy,
+    });
+    // S3 → EventBridge, set on the bucket itself: no notification custom resource is needed.
+    (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy,
+    });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `credmon ${LEDGER_FUNCTION.name} function`,
+    });
+    logGroup.grantWrite(role);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(props.entryRoot ?? process.cwd(), LEDGER_FUNCTION.entry),
+      handler: 'handler',
+      description: `credmon ${LEDGER_FUNCTION.name}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: LEDGER_FUNCTION.memoryMb,
+      timeout: Duration.seconds(LEDGER_FUNCTION.timeoutSeconds),
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'credmon',
+      },
+      environmentEncryption: props.encryptionKey,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+
+    // setPaymentExperience: one conditional UpdateItem per customer; nothing else of the table.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'StorePaymentExperience',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.encryptionKey.keyArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDroppedLedgers',
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${LEDGER_PREFIXES.incoming}*`)],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteReports',
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${LEDGER_PREFIXES.reports}*`)],
+      }),
+    );
+
+    const bucketId = Stack.of(this).resolve(
+      Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
+    );
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LEDGER_PREFIXES.incoming}*]`,
+        reason:
+          'Any file dropped under incoming/ is a ledger to import: the function reads that prefix only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LEDGER_PREFIXES.reports}*]`,
+        reason: 'Each import report is written under reports/: the function writes that prefix only.',
+      },
+    );
+    const runtime =
+      'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
+    Validations.of(this.function).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtime },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked asynchronously by an EventBridge rule whose target has its own dead-letter queue; the outcome of each file is its report.',
+      },
+    );
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the ledger drop rule.' },
+      { id: 'Serverless-SQSRedrivePolicy', reason: 'This is the dead-letter queue of the ledger drop rule.' },
+    );
+    new events.Rule(this, 'Rule', {
+      description: 'credmon: an AR ledger dropped into the ledger folder',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [this.bucket.bucketName] },
+          object: { key: [{ prefix: LEDGER_PREFIXES.incoming }] },
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          retryAttempts: 2,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
+    });
+  }
+}
