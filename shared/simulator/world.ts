@@ -56,6 +56,11 @@ export interface WorldOptions {
   readonly subjects: number;
   /** Day 0, `YYYY-MM-DD`. */
   readonly startDate: string;
+  /**
+   * Multiplies every subject's daily event probabilities (registry, bureau and life events; not
+   * health, filings or scores), e.g. to run the benchmark at a chosen daily change rate. @default 1
+   */
+  readonly eventRateScale?: number;
 }
 
 /** The start date the CLI and the demo use unless told otherwise: spans the Norwegian filing deadline. */
@@ -118,12 +123,16 @@ export function createWorld(options: WorldOptions): SimWorld {
   if (!Number.isInteger(options.subjects) || options.subjects < 0) {
     throw new Error(`subjects: expected a whole number ≥ 0, got ${options.subjects}`);
   }
+  const eventScale = options.eventRateScale ?? 1;
+  if (!Number.isFinite(eventScale) || eventScale <= 0) {
+    throw new Error(`eventRateScale: expected a number > 0, got ${options.eventRateScale}`);
+  }
   let state = initialState(options);
   const advanceTo = (day: number): void => {
     if (!Number.isInteger(day) || day < 0) throw new Error(`day: expected a whole number ≥ 0, got ${day}`);
     // Going back replays from day 0: the world is a pure function of (options, day).
     if (day < state.day) state = initialState(options);
-    while (state.day < day) step(state, options.startDate);
+    while (state.day < day) step(state, options.startDate, eventScale);
   };
   const byRegistry = new Map<string, Business>();
   const byNationalId = new Map<string, Individual>();
@@ -221,10 +230,10 @@ function resource(
 }
 
 /** One simulated day for every subject, in a fixed order. */
-function step(state: WorldState, startDate: string): void {
+function step(state: WorldState, startDate: string, eventScale: number): void {
   state.day += 1;
   const date = addDays(startDate, state.day);
-  const context: StepContext = { state, date, dayOfYear: dayOfYear(date), feedToday: 0 };
+  const context: StepContext = { state, date, dayOfYear: dayOfYear(date), feedToday: 0, eventScale };
   for (const subject of state.subjects) {
     if (subject.kind === 'business') stepBusiness(subject, context);
     else stepIndividual(subject, context);
@@ -237,6 +246,8 @@ interface StepContext {
   readonly date: string;
   readonly dayOfYear: number;
   feedToday: number;
+  /** See WorldOptions.eventRateScale. */
+  readonly eventScale: number;
 }
 
 function record(context: StepContext, subject: Subject, kind: ChangeKind): void {
@@ -291,10 +302,10 @@ function walkHealth(subject: Subject): void {
  */
 const rates = new Float64Array(16);
 
-function choose(random: Random, count: number): number {
+function choose(random: Random, count: number, scale: number): number {
   let u = random();
   for (let i = 0; i < count; i += 1) {
-    const rate = rates[i] ?? 0;
+    const rate = (rates[i] ?? 0) * scale;
     if (u < rate) return i;
     u -= rate;
   }
@@ -377,7 +388,7 @@ function stepBusiness(b: Business, context: StepContext): void {
             : RATE.deletionAfterForced;
     }
   }
-  const event = choose(b.random, 16);
+  const event = choose(b.random, 16, context.eventScale);
   if (event < 0) return;
   switch (event) {
     case Event.Liquidation:
@@ -542,7 +553,7 @@ function stepIndividual(p: Individual, context: StepContext): void {
   rates[Event.ManagingDirector] = RATE.emigration;
   rates[Event.Board] = RATE.death * p.mortality;
   rates[Event.Auditor] = p.defaulted ? 0 : RATE.personDefault * x3 * x;
-  const chosen = choose(random, 16);
+  const chosen = choose(random, 16, context.eventScale);
   if (chosen < 0) return;
   const event: number =
     chosen === Event.ManagingDirector
