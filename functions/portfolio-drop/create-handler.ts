@@ -6,7 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import type { S3Event } from 'aws-lambda';
+import type { EventBridgeEvent, S3Event } from 'aws-lambda';
 import { InputError, reasonOf } from '#shared/errors.ts';
 import type { Observability } from '#shared/observability.ts';
 import { importPortfolio, type PortfolioDependencies } from '#shared/use-cases/import-portfolio.ts';
@@ -33,6 +33,22 @@ export type DropReport =
     }
   | { readonly file: string; readonly status: 'refused'; readonly error: string };
 
+/** S3 → EventBridge "Object Created" (as deployed), or an S3 event notification. */
+export type DropEvent =
+  | S3Event
+  | EventBridgeEvent<'Object Created', { bucket: { name: string }; object: { key: string } }>;
+
+/** The objects an event announces; EventBridge keys are plain, notification keys URL-encoded. */
+export function droppedObjects(event: DropEvent): { bucket: string; key: string }[] {
+  if ('Records' in event) {
+    return event.Records.map((record) => ({
+      bucket: record.s3.bucket.name,
+      key: decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')),
+    }));
+  }
+  return [{ bucket: event.detail.bucket.name, key: event.detail.object.key }];
+}
+
 /** Key of the report of a dropped file. */
 export const reportKeyOf = (key: string) => `${key}.result.json`;
 
@@ -42,11 +58,8 @@ export const reportKeyOf = (key: string) => `${key}.result.json`;
  */
 export function createPortfolioDropHandler(deps: PortfolioDropDependencies) {
   const { logger, metrics } = deps;
-  const lambdaHandler = async (event: S3Event): Promise<void> => {
-    for (const record of event.Records) {
-      const bucket = record.s3.bucket.name;
-      // S3 event keys are URL-encoded, with '+' for spaces.
-      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+  const lambdaHandler = async (event: DropEvent): Promise<void> => {
+    for (const { bucket, key } of droppedObjects(event)) {
       if (!key.toLowerCase().endsWith('.csv')) continue;
       const report = await importOne(bucket, key);
       await deps.objects.put(

@@ -89,6 +89,36 @@ describe('portfolio drop folder', () => {
     expect(await stack.composition.store.get('eq')).toMatchObject({ monitored: true });
   });
 
+  it('takes the S3 to EventBridge "Object Created" event the stack routes to it', async () => {
+    const key = 'incoming/eventbridge.csv';
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: `${PORTFOLIO_COLUMNS.join(',')}\nsc,business,GB,SC571653,,Acme,uk,weekly,,,\n`,
+      }),
+    );
+    await handler(
+      {
+        version: '0',
+        id: 'e1',
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        account: '123456789012',
+        time: '2026-01-01T00:00:00Z',
+        region: 'eu-north-1',
+        resources: [`arn:aws:s3:::${BUCKET}`],
+        detail: { bucket: { name: BUCKET }, object: { key } },
+      },
+      {} as Context,
+    );
+    const result = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: reportKeyOf(key) }));
+    expect(JSON.parse((await result.Body?.transformToString()) ?? 'null')).toMatchObject({
+      status: 'imported',
+      imported: 1,
+    });
+  });
+
   it('refuses a file that is not UTF-8 whole, in the report', async () => {
     const report = await drop(
       'incoming/latin1.csv',
