@@ -15,9 +15,15 @@ export interface MonitorHandlerDependencies extends Observability {
   readonly monitor: MonitorDependencies;
   /** Sends subjects that exhausted their retries to the dead-letter queue, with the reason. */
   deadLetter(job: MonitorJob, reasons: Record<string, string>): Promise<void>;
-  /** Receives after which a failing record is dead-lettered by the handler, with its reason. */
-  readonly maxReceiveCount?: number;
+  /** Requeues the subjects of a job that failed, alone, to be retried after a delay. */
+  requeue(job: MonitorJob, delaySeconds: number): Promise<void>;
+  /** Attempts per subject (and receives per record) before it is dead-lettered with its reason. */
+  readonly maxAttempts?: number;
+  /** Delay before attempt n + 1. @default 10 s × 2^(n-1), at most 900 s (SQS's limit) */
+  readonly retryDelaySeconds?: (attempt: number) => number;
 }
+
+const defaultRetryDelay = (attempt: number) => Math.min(900, 10 * 2 ** (attempt - 1));
 
 /**
  * @example
@@ -25,7 +31,8 @@ export interface MonitorHandlerDependencies extends Observability {
  */
 export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const { logger, metrics } = deps;
-  const maxReceiveCount = deps.maxReceiveCount ?? QUEUES.monitorJobs.maxReceiveCount;
+  const maxAttempts = deps.maxAttempts ?? QUEUES.monitorJobs.maxReceiveCount;
+  const retryDelay = deps.retryDelaySeconds ?? defaultRetryDelay;
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseRecordBody(record, MonitorJob, 'monitor job');
@@ -53,14 +60,17 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
       }
     }
     if (failed.length === 0) return;
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-    if (receiveCount >= maxReceiveCount) {
-      // Last attempt: dead-letter only the failing subjects, with why, instead of the whole job.
-      await deps.deadLetter({ ...job, subjects: failed }, failures);
+    // Only the failing subjects go round again: retrying the whole job would re-check the others
+    // and, with several subjects per job, make one flaky subject exhaust everyone's attempts.
+    const attempt = Math.max(job.attempt ?? 1, Number(record.attributes.ApproximateReceiveCount ?? '1'));
+    const failedJob: MonitorJob = { ...job, subjects: failed, attempt: attempt + 1 };
+    if (attempt >= maxAttempts) {
+      await deps.deadLetter({ ...failedJob, attempt }, failures);
       metrics.addMetric('DeadLettered', MetricUnit.Count, failed.length);
       return;
     }
-    throw new Error(`${failed.length} of ${job.subjects.length} subjects failed; retried by the queue`);
+    await deps.requeue(failedJob, retryDelay(attempt));
+    metrics.addMetric('Requeued', MetricUnit.Count, failed.length);
   };
 
   return sqsPartialBatchHandler(processRecord, metrics);

@@ -6,10 +6,11 @@ import { createObservability } from '#shared/observability.ts';
 import { createMonitorHandler } from './create-handler.ts';
 
 const config = loadRuntimeConfig(process.env);
-const { monitor, clients } = compose(config);
+const { monitor, clients, queue } = compose(config);
 
 export const handler = createMonitorHandler({
   ...createObservability({ serviceName: 'credmon-monitor' }),
   monitor,
   deadLetter: (job, reasons) => deadLetterJob(clients.sqs, config.monitorDlqUrl, job, reasons),
+  requeue: (job, delaySeconds) => queue.sendMonitorJobs([job], { delaySeconds }),
 });

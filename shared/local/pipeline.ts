@@ -114,6 +114,9 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
     ...observe('credmon-monitor'),
     monitor: composition.monitor,
     deadLetter: (job, reasons) => deadLetterJob(sqs, config.monitorDlqUrl, job, reasons),
+    requeue: (job, delaySeconds) => composition.queue.sendMonitorJobs([job], { delaySeconds }),
+    // Simulated days do not wait on wall-clock backoff: retry after the local retry delay.
+    retryDelaySeconds: () => options.retryDelaySeconds ?? 1,
   });
   const fanOutHandler = createFanOutHandler({
     ...observe('credmon-fan-out'),

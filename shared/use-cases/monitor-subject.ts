@@ -76,13 +76,9 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     const state = attempt === 0 ? await loadState() : await deps.store.get(job.id);
     if (!state?.monitored) return { kind: 'skipped' };
 
-    // Alerts an earlier attempt committed but did not publish go out first, with their own ids.
+    // An earlier attempt committed but did not finish: complete it first, with its own alert ids.
     const pending = state.outbox.length > 0 ? [...state.outbox] : [];
-    if (pending.length > 0) {
-      await deps.publisher.publish(pending);
-      await deps.alertBus?.putAlerts(pending);
-      await deps.store.clearOutbox(job.id, state.version);
-    }
+    if (pending.length > 0) await completePendingCheck(state, deps);
     if (skipUnchanged && state.hash === hash)
       return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'unchanged' };
 
@@ -100,6 +96,42 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
   throw new VersionConflictError(
     `subject ${job.id}: version moved ${MAX_CONFLICT_RETRIES} times during one check`,
   );
+}
+
+/**
+ * Finishes a committed check whose history, publish or outbox clearing was interrupted (a crash, an
+ * SNS outage): the history is appended again (idempotent), the pending alerts are published with
+ * their own ids and the outbox is cleared. Used by the monitor's retry and by the outbox sweeper.
+ *
+ * @example
+ * if (state.outbox.length > 0) await completePendingCheck(state, { store, publisher });
+ */
+export async function completePendingCheck(
+  state: SubjectState,
+  deps: {
+    readonly store: Pick<SubjectStore, 'appendHistory' | 'clearOutbox'>;
+    readonly publisher: AlertPublisher;
+    readonly alertBus?: MonitorDependencies['alertBus'];
+  },
+): Promise<void> {
+  if (state.snapshot && state.risk && state.hash && state.version > 0) {
+    const commit: CheckCommit = {
+      subjectId: state.subject.id,
+      expectedVersion: state.version - 1,
+      hash: state.hash,
+      snapshot: state.snapshot,
+      changes: state.changes,
+      risk: state.risk,
+      actions: state.actions,
+      effectiveTier: state.effectiveTier,
+      outbox: state.outbox,
+      checkedAt: state.lastCheckedAt ?? state.outboxSince ?? new Date(0).toISOString(),
+    };
+    await deps.store.appendHistory(commit, state.version);
+  }
+  await deps.publisher.publish(state.outbox);
+  await deps.alertBus?.putAlerts(state.outbox);
+  await deps.store.clearOutbox(state.subject.id, state.version);
 }
 
 function planCommit(

@@ -34,6 +34,8 @@ export const MonitorJob = z.object({
   runId: z.string().min(1),
   requestedAt: z.iso.datetime({ offset: true }),
   subjects: z.array(JobSubject).min(1),
+  /** Which attempt this is for its subjects: failed subjects are requeued alone, with attempt + 1. */
+  attempt: z.number().int().min(1).optional(),
 });
 export type MonitorJob = z.infer<typeof MonitorJob>;
 
@@ -66,6 +68,8 @@ export interface SubjectState {
   readonly outbox: readonly AlertV1[];
   readonly outboxSince: string | null;
   readonly lastCheckedAt: string | null;
+  /** The changes of the current version, so an interrupted check's history can be completed. */
+  readonly changes: readonly Change[];
 }
 
 /** A check that found a change: everything written by the one conditional state update. */
@@ -111,7 +115,7 @@ export interface SubjectStore {
 }
 
 export interface JobQueue {
-  sendMonitorJobs(jobs: readonly MonitorJob[]): Promise<void>;
+  sendMonitorJobs(jobs: readonly MonitorJob[], options?: { readonly delaySeconds?: number }): Promise<void>;
   sendFanOut(requests: readonly FanOutRequest[]): Promise<void>;
 }
 

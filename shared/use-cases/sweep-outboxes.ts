@@ -5,10 +5,11 @@
  * age of the oldest outbox still pending, which the operations alarm watches.
  */
 import { reasonOf } from '#shared/errors.ts';
+import { completePendingCheck } from './monitor-subject.ts';
 import type { AlertPublisher, SubjectStore } from './ports.ts';
 
 export interface SweepOutboxesDependencies {
-  readonly store: Pick<SubjectStore, 'pendingOutboxes' | 'get' | 'clearOutbox'>;
+  readonly store: Pick<SubjectStore, 'pendingOutboxes' | 'get' | 'clearOutbox' | 'appendHistory'>;
   readonly publisher: AlertPublisher;
   now(): Date;
 }
@@ -51,9 +52,8 @@ export async function sweepOutboxes(
     const state = await deps.store.get(id);
     if (!state || state.outbox.length === 0) continue;
     try {
-      await deps.publisher.publish(state.outbox);
-      // Conditional on the version: a newer check that replaced the outbox keeps its own.
-      await deps.store.clearOutbox(id, state.version);
+      // Clearing is conditional on the version: a newer check that replaced the outbox keeps its own.
+      await completePendingCheck(state, deps);
       swept++;
       alerts += state.outbox.length;
     } catch (error) {

@@ -34,6 +34,7 @@ export class InMemoryStore implements SubjectStore {
       outbox: [],
       outboxSince: null,
       lastCheckedAt: null,
+      changes: [],
     });
     return 'created' as const;
   }
@@ -61,6 +62,7 @@ export class InMemoryStore implements SubjectStore {
       outbox: commit.outbox,
       outboxSince: commit.outbox.length > 0 ? commit.checkedAt : null,
       lastCheckedAt: commit.checkedAt,
+      changes: commit.changes,
     });
     return true;
   }

@@ -15,8 +15,11 @@ export class SqsJobQueue implements JobQueue {
     private readonly queues: { readonly monitorQueueUrl: string; readonly fanOutQueueUrl: string },
   ) {}
 
-  sendMonitorJobs(jobs: readonly MonitorJob[]): Promise<void> {
-    return sendAll(this.sqs, this.queues.monitorQueueUrl, jobs);
+  sendMonitorJobs(
+    jobs: readonly MonitorJob[],
+    options: { readonly delaySeconds?: number } = {},
+  ): Promise<void> {
+    return sendAll(this.sqs, this.queues.monitorQueueUrl, jobs, options.delaySeconds);
   }
 
   sendFanOut(requests: readonly FanOutRequest[]): Promise<void> {
@@ -25,11 +28,20 @@ export class SqsJobQueue implements JobQueue {
 }
 
 /** Sends every body, retrying the entries SQS reports as failed; throws only if some never go. */
-export async function sendAll(sqs: SQSClient, queueUrl: string, bodies: readonly unknown[]): Promise<void> {
+export async function sendAll(
+  sqs: SQSClient,
+  queueUrl: string,
+  bodies: readonly unknown[],
+  delaySeconds?: number,
+): Promise<void> {
   for (let start = 0; start < bodies.length; start += SQS_BATCH) {
     let entries: SendMessageBatchRequestEntry[] = bodies
       .slice(start, start + SQS_BATCH)
-      .map((body, index) => ({ Id: String(index), MessageBody: JSON.stringify(body) }));
+      .map((body, index) => ({
+        Id: String(index),
+        MessageBody: JSON.stringify(body),
+        ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
+      }));
     for (let attempt = 1; entries.length > 0; attempt++) {
       const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
       const failed = new Set((result.Failed ?? []).map((failure) => failure.Id));

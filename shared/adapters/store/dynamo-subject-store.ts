@@ -149,6 +149,7 @@ export class DynamoSubjectStore implements SubjectStore {
       outbox: (Item.outbox ?? []) as AlertV1[],
       outboxSince: Item.outboxSince ?? null,
       lastCheckedAt: Item.lastCheckedAt ?? null,
+      changes: Item.changes ?? [],
     };
   }
 
@@ -171,6 +172,7 @@ export class DynamoSubjectStore implements SubjectStore {
           lastCheckedAt: commit.checkedAt,
           lastChangedAt: commit.checkedAt,
           outbox: commit.outbox,
+          changes: commit.changes,
           ...(hasOutbox ? { outboxSince: commit.checkedAt, outboxPending: 'PENDING' } : {}),
         },
         remove: hasOutbox ? [] : ['outboxSince', 'outboxPending'],

@@ -40,6 +40,7 @@ describe('fuzz: monitor job bodies', () => {
       ...createObservability({ serviceName: 'fuzz', logSink: () => {}, metricsSink: () => {} }),
       monitor,
       deadLetter: async () => {},
+      requeue: async () => {},
     });
     const body = fc.oneof(
       fc.string(),

@@ -137,8 +137,14 @@ describe('sweepOutboxes', () => {
     const now = new Date('2026-10-08T06:30:00Z');
     const alert = { alertId: 'al_1' } as never;
     const states = new Map([
-      ['old', { version: 4, outbox: [alert], outboxSince: '2026-10-08T06:00:00.000Z' }],
-      ['failing', { version: 2, outbox: [alert], outboxSince: '2026-10-08T06:10:00.000Z' }],
+      [
+        'old',
+        { subject: { id: 'old' }, version: 4, outbox: [alert], outboxSince: '2026-10-08T06:00:00.000Z' },
+      ],
+      [
+        'failing',
+        { subject: { id: 'failing' }, version: 2, outbox: [alert], outboxSince: '2026-10-08T06:10:00.000Z' },
+      ],
     ]);
     const published: string[] = [];
     const cleared: [string, number][] = [];
@@ -152,8 +158,9 @@ describe('sweepOutboxes', () => {
       get: async (id: string) => (states.get(id) ?? null) as never,
       clearOutbox: async (id: string, version: number) => {
         cleared.push([id, version]);
-        states.set(id, { version, outbox: [], outboxSince: '' });
+        states.set(id, { subject: { id }, version, outbox: [], outboxSince: '' });
       },
+      appendHistory: async () => {},
     };
     let calls = 0;
     const publisher = {

@@ -1,0 +1,88 @@
+import type { Context, SQSRecord } from 'aws-lambda';
+import { createMonitorHandler } from '#functions/monitor/create-handler.ts';
+import { snapshotHash } from '#shared/domain/hash.ts';
+import { emptySnapshot } from '#shared/domain/snapshot.ts';
+import { createObservability } from '#shared/observability.ts';
+import type { MonitorDependencies } from '#shared/use-cases/monitor-subject.ts';
+import type { JobSubject, MonitorJob } from '#shared/use-cases/ports.ts';
+
+const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'monitor' } as unknown as Context;
+
+const unchanged = emptySnapshot({ subjectId: 'x', kind: 'business', country: 'NO' });
+
+const subject = (id: string): JobSubject => ({
+  id,
+  kind: 'business',
+  country: 'NO',
+  registryId: '923609016',
+  personToken: null,
+  sealedNationalId: null,
+  version: 1,
+  hash: snapshotHash(unchanged),
+});
+
+function record(job: MonitorJob, receiveCount = 1): SQSRecord {
+  return {
+    messageId: 'm1',
+    body: JSON.stringify(job),
+    attributes: { ApproximateReceiveCount: String(receiveCount) },
+  } as unknown as SQSRecord;
+}
+
+function handlerWith(failing: Set<string>) {
+  const requeued: { job: MonitorJob; delay: number }[] = [];
+  const deadLettered: { job: MonitorJob; reasons: Record<string, string> }[] = [];
+  const monitor = {
+    // Unchanged unless told to fail: the job's hash matches what the bureau returns.
+    fetchSnapshot: async (job: JobSubject) => {
+      if (failing.has(job.id)) throw new Error(`bureau down for ${job.id}`);
+      return { snapshot: unchanged, sources: [], warnings: [] };
+    },
+  } as unknown as MonitorDependencies;
+  const handler = createMonitorHandler({
+    ...createObservability({ serviceName: 'test', logSink: () => {}, metricsSink: () => {} }),
+    monitor: { ...monitor, skipUnchanged: true },
+    deadLetter: async (job, reasons) => {
+      deadLettered.push({ job, reasons });
+    },
+    requeue: async (job, delay) => {
+      requeued.push({ job, delay });
+    },
+    maxAttempts: 3,
+    retryDelaySeconds: (attempt) => attempt * 10,
+  });
+  return { handler, requeued, deadLettered };
+}
+
+const job = (attempt?: number): MonitorJob => ({
+  tier: 'daily',
+  runId: 'r',
+  requestedAt: '2026-07-20T06:00:00.000Z',
+  subjects: [subject('ok'), subject('flaky')],
+  ...(attempt ? { attempt } : {}),
+});
+
+describe('monitor handler', () => {
+  it('requeues only the failing subjects, with the next attempt number and a delay', async () => {
+    // Prepare
+    const { handler, requeued, deadLettered } = handlerWith(new Set(['flaky']));
+    // Act
+    const response = await handler({ Records: [record(job())] }, context);
+    // Assess: the record succeeded; only 'flaky' goes round again.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(requeued).toHaveLength(1);
+    expect(requeued[0]?.job.subjects.map((s) => s.id)).toEqual(['flaky']);
+    expect(requeued[0]?.job.attempt).toBe(2);
+    expect(requeued[0]?.delay).toBe(10);
+    expect(deadLettered).toEqual([]);
+  });
+
+  it('dead-letters a subject with its reason once its attempts are used up', async () => {
+    const { handler, requeued, deadLettered } = handlerWith(new Set(['flaky']));
+    const response = await handler({ Records: [record(job(3))] }, context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(requeued).toEqual([]);
+    expect(deadLettered[0]?.job.subjects.map((s) => s.id)).toEqual(['flaky']);
+    expect(deadLettered[0]?.reasons).toEqual({ flaky: 'Error: bureau down for flaky' });
+  });
+});
