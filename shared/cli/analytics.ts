@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { openExport, type QueryResult } from '#shared/analytics/duckdb.ts';
 import { writeTableExport } from '#shared/analytics/export.ts';
 import { findNamedQuery, NAMED_QUERIES } from '#shared/analytics/queries.ts';
-import { startLocalStack } from '#shared/local/stack.ts';
+import { openDataDir } from '#shared/local/open-data-dir.ts';
 import { describeFlags, parseFlags, UsageError } from './args.ts';
 import type { CliCommand } from './command.ts';
 
@@ -35,16 +35,17 @@ ${describeFlags(EXPORT_FLAGS)}`;
  * await exportDataDir('.credmon', 'exports'); // { exportId: '01767…-1a2b3c4d', itemCount: 1234, … }
  */
 export async function exportDataDir(dataDir: string, outDir: string) {
-  const stack = await startLocalStack({ dataDir });
+  // Through a serving process's endpoints when one holds the directory, else on its files.
+  const data = await openDataDir(dataDir);
   try {
     return await writeTableExport({
-      dynamodb: stack.composition.clients.dynamodbRaw,
-      tableName: stack.config.tableName,
+      dynamodb: data.composition.clients.dynamodbRaw,
+      tableName: data.config.tableName,
       outDir,
-      region: stack.aws.region,
+      region: data.config.region,
     });
   } finally {
-    await stack.stop();
+    await data.close();
   }
 }
 
