@@ -109,6 +109,8 @@ export interface Accounts {
 
 export type BusinessStatus =
   | 'active'
+  /** UK: in administration, Companies House `company_status: "administration"`. */
+  | 'administration'
   | 'bankruptcy'
   | 'liquidation'
   | 'forced-dissolution'
@@ -154,6 +156,7 @@ export interface Business {
   overdueSince: string | null;
   status: BusinessStatus;
   /** When each proceeding began. */
+  administrationSince: string | null;
   bankruptcySince: string | null;
   liquidationSince: string | null;
   forcedSince: string | null;
@@ -164,6 +167,11 @@ export interface Business {
   terms: Terms;
   filings: { date: string; madeUpTo: string; transactionId: string; barcode: string }[];
   random: Random;
+  /**
+   * Draws for administration alone: a stream of its own, so that adding the event left every other
+   * draw of every subject, and so the history of each company that never enters administration, as it was.
+   */
+  distress: Random;
 }
 
 export type PersonStatus = 'active' | 'emigrated' | 'deceased';
@@ -320,6 +328,9 @@ function emptyCredit(random: Random, currency: string, health: number): CreditSt
   };
 }
 
+/** Stream numbers of mixSeed: 1 businesses, 2 individuals, 3 the AR ledger (ledger.ts), 4 administration. */
+const DISTRESS_STREAM = 4;
+
 /**
  * A new business as it stands on `startDate`: some already file late, a few are already in
  * proceedings or deleted, as in any real debtor book.
@@ -373,6 +384,7 @@ export function createBusiness(
     referenceMonth: random() < 0.6 ? 12 : integer(random, 1, 11),
     overdueSince: null,
     status: 'active',
+    administrationSince: null,
     bankruptcySince: null,
     liquidationSince: null,
     forcedSince: null,
@@ -383,6 +395,7 @@ export function createBusiness(
     terms: terms(random, country === 'NO' ? 'nordics' : 'uk', baseRevenue),
     filings: [],
     random,
+    distress: mulberry32(mixSeed(seed, index, DISTRESS_STREAM)),
   };
   const appointed = addDays(startDate, -integer(random, 100, 3000));
   if (country === 'NO') business.manager = officer(random, false, appointed);

@@ -53,6 +53,8 @@ export const CHANGE_KINDS = [
   'bankruptcy',
   'liquidation',
   'forced-dissolution',
+  /** UK: the company entered administration. */
+  'restructuring',
   'dissolved',
   'removed',
   'emigrated',

@@ -84,6 +84,8 @@ const RATE = {
   debtRemovedPerson: 1 / 500,
   debtRemovedBusiness: 1 / 150,
   bankruptcy: 0.00006,
+  /** UK companies only, drawn from each company's own stream (see Business.distress). */
+  administration: 0.0008,
   liquidation: 0.0001,
   forcedDissolutionNO: 0.006,
   forcedDissolutionUK: 0.004,
@@ -91,11 +93,19 @@ const RATE = {
   deletionAfterBankruptcy: 1 / 150,
   deletionAfterLiquidation: 1 / 90,
   deletionAfterForced: 1 / 60,
+  deletionAfterAdministration: 1 / 120,
   removal: 1 / 30,
   personDefault: 0.0001,
   emigration: 0.0004,
   death: 0.00025,
 } as const;
+
+/**
+ * How much administration raises the bankruptcy hazard: e^2, the odds ratio of the risk model's
+ * restructuring term (RISK_TERMS.restructuring, +2.0 log-odds), so the model's premium for the state
+ * matches what the world does.
+ */
+const ADMINISTRATION_HAZARD = Math.exp(2);
 
 /** Feed ids start near the real feed's magnitude; consecutive entries leave gaps as the real one does. */
 const FEED_START_ID = 25_000_000;
@@ -353,6 +363,18 @@ function stepBusiness(b: Business, context: StepContext): void {
   const x3 = x * x * x;
   const credit = b.credit;
   const credited = b.status !== 'bankruptcy';
+  const stress = 1 + 0.5 * credit.openCollections + 0.3 * credit.openRemarks;
+  if (active && b.country === 'GB') {
+    // Distress that creditors stop short of a winding-up: the company enters administration.
+    const hazard = RATE.administration * x3 * x * stress * context.eventScale;
+    if (b.distress() < hazard) {
+      b.status = 'administration';
+      b.administrationSince = date;
+      credit.dirty = true;
+      record(context, b, 'restructuring');
+      return;
+    }
+  }
   rates.fill(0);
   if (active) {
     rates[Event.Address] = RATE.address;
@@ -368,8 +390,8 @@ function stepBusiness(b: Business, context: StepContext): void {
     }
   }
   if (credited) {
-    const stress = 1 + 0.5 * credit.openCollections + 0.3 * credit.openRemarks;
-    rates[Event.Bankruptcy] = RATE.bankruptcy * x3 * x * stress * (active ? 1 : 3);
+    const proceeding = b.status === 'administration' ? ADMINISTRATION_HAZARD : 3;
+    rates[Event.Bankruptcy] = RATE.bankruptcy * x3 * x * stress * (active ? 1 : proceeding);
     rates[Event.RemarkAdded] = RATE.remarkAdded * x3;
     rates[Event.RemarkResolved] = (credit.openRemarks * RATE.remarkResolved) / x;
     rates[Event.CollectionOpened] = RATE.collectionOpened * x3;
@@ -378,14 +400,16 @@ function stepBusiness(b: Business, context: StepContext): void {
     rates[Event.DebtRemoved] = credit.debts.length * RATE.debtRemovedBusiness;
   }
   if (!active) {
-    const since = b.bankruptcySince ?? b.forcedSince ?? b.liquidationSince;
+    const since = b.bankruptcySince ?? b.forcedSince ?? b.liquidationSince ?? b.administrationSince;
     if (since && daysBetween(since, date) >= 20) {
       rates[Event.Deletion] =
         b.status === 'bankruptcy'
           ? RATE.deletionAfterBankruptcy
           : b.status === 'liquidation'
             ? RATE.deletionAfterLiquidation
-            : RATE.deletionAfterForced;
+            : b.status === 'administration'
+              ? RATE.deletionAfterAdministration
+              : RATE.deletionAfterForced;
     }
   }
   const event = choose(b.random, 16, context.eventScale);

@@ -33,6 +33,8 @@ function etag(b: Business, salt: string): string {
 
 function companyStatus(b: Business): string {
   switch (b.status) {
+    case 'administration':
+      return 'administration';
     case 'bankruptcy':
     case 'liquidation':
       return 'liquidation';
@@ -100,7 +102,8 @@ export function renderChProfile(b: Business, today: string): SimAnswer {
   if (b.deletedOn) body.date_of_cessation = b.deletedOn;
   body.etag = etag(b, 'profile');
   body.has_charges = false;
-  body.has_insolvency_history = b.bankruptcySince !== null || b.liquidationSince !== null;
+  body.has_insolvency_history =
+    b.administrationSince !== null || b.bankruptcySince !== null || b.liquidationSince !== null;
   body.jurisdiction = b.ukJurisdiction;
   body.links = {
     self: `/company/${n}`,
@@ -191,6 +194,19 @@ export function renderChInsolvency(b: Business): SimAnswer {
     name: 'Rikki Burton',
     role: 'practitioner',
   });
+  if (b.administrationSince) {
+    // Administration ends when the company is wound up or dissolved out of it.
+    const ended = b.status === 'administration' ? null : (b.bankruptcySince ?? b.deletedOn);
+    cases.push({
+      dates: [
+        { date: b.administrationSince, type: 'administration-started-on' },
+        ...(ended ? [{ date: ended, type: 'administration-ended-on' }] : []),
+      ],
+      number: String(cases.length + 1),
+      practitioners: [practitioner(b.administrationSince)],
+      type: 'in-administration',
+    });
+  }
   if (b.liquidationSince) {
     cases.push({
       dates: [{ date: b.liquidationSince, type: 'wound-up-on' }],
@@ -211,8 +227,13 @@ export function renderChInsolvency(b: Business): SimAnswer {
     });
   }
   if (cases.length === 0) return chNotFound('company-insolvencies-not-found');
-  const open = b.status === 'bankruptcy' || b.status === 'liquidation';
-  return { status: 200, body: { cases, etag: etag(b, 'insolvency'), status: open ? ['liquidation'] : [] } };
+  const open =
+    b.status === 'bankruptcy' || b.status === 'liquidation'
+      ? ['liquidation']
+      : b.status === 'administration'
+        ? ['administration']
+        : [];
+  return { status: 200, body: { cases, etag: etag(b, 'insolvency'), status: open } };
 }
 
 /**
