@@ -27,6 +27,9 @@ const UNBILLED = new Set([
   'DynamoDB.UpdateTable',
 ]);
 
+/** Suffix of `billed` keys for receives that returned nothing (see {@link usagePer}). */
+export const IDLE = ' (empty)';
+
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
@@ -166,8 +169,12 @@ export function createAwsCounter() {
         counts.billed[key] = (counts.billed[key] ?? 0) + 1;
         throw error;
       }
-      counts.billed[key] = (counts.billed[key] ?? 0) + billedRequests(service, input, result.output);
-      if (operation === 'ReceiveMessage' && ((result.output.Messages as unknown[]) ?? []).length > 0) {
+      const received = ((result.output.Messages as unknown[] | undefined) ?? []).length;
+      // An empty long poll is the event source idling: its number follows the clock, not the checks.
+      const billedKey = operation === 'ReceiveMessage' && received === 0 ? `${key}${IDLE}` : key;
+      counts.billed[billedKey] =
+        (counts.billed[billedKey] ?? 0) + billedRequests(service, input, result.output);
+      if (operation === 'ReceiveMessage' && received > 0) {
         const url = String(input.QueueUrl);
         counts.nonEmptyReceives[url] = (counts.nonEmptyReceives[url] ?? 0) + 1;
       }
@@ -255,7 +262,10 @@ export function billedRequests(
 }
 
 /**
- * Scales counts to `per` checks (e.g. per 1,000), billable requests only.
+ * Scales counts to `per` checks (e.g. per 1,000), billable requests only. Empty receives (the
+ * event source's idle long polls) are left out: they are billed by the hour of polling, not by the
+ * check, and a 1-second local long poll makes twenty times as many as Lambda's 20-second ones;
+ * {@link idleReceives} reports them.
  *
  * @example
  * usagePer(counts, 10_000, 1000); // { billableRequests: 14.2, capacityUnits: 3.1, ... }
@@ -265,7 +275,7 @@ export function usagePer(counts: AwsCounts, checks: number, per: number): AwsUsa
   const byService: Record<string, number> = {};
   let billable = 0;
   for (const [key, count] of Object.entries(counts.billed)) {
-    if (UNBILLED.has(key)) continue;
+    if (UNBILLED.has(key) || key.endsWith(IDLE)) continue;
     billable += count;
     const service = key.split('.')[0] ?? key;
     byService[service] = (byService[service] ?? 0) + count * scale;
@@ -279,6 +289,13 @@ export function usagePer(counts: AwsCounts, checks: number, per: number): AwsUsa
     writeUnits,
     capacityUnits: readUnits + writeUnits,
   };
+}
+
+/** Empty receives in `counts` (idle long polls of the event source). */
+export function idleReceives(counts: AwsCounts): number {
+  return Object.entries(counts.billed)
+    .filter(([key]) => key.endsWith(IDLE))
+    .reduce((sum, [, n]) => sum + n, 0);
 }
 
 /** Billed requests of one operation in `counts` (e.g. `SNS.PublishBatch`). */

@@ -24,6 +24,8 @@ export interface PerCheckUsage {
 /** Usage that does not grow with checks: schedules firing, per day of operation. */
 export interface FixedDailyUsage {
   readonly scheduledInvocations: number;
+  /** Empty long polls of the SQS event source mappings, which poll whether or not there is work. */
+  readonly idleReceives: number;
 }
 
 export interface CostLine {
@@ -43,7 +45,7 @@ export interface CostEstimate {
  * Prices `checks` checks (e.g. 1,000,000) and the schedules of the `days` they take.
  *
  * @example
- * const estimate = costOf(1_000_000, usage, { scheduledInvocations: 577 }, 100);
+ * const estimate = costOf(1_000_000, usage, { scheduledInvocations: 577, idleReceives: 43_200 }, 100);
  * estimate.totalUsd; // dollars at the recorded list prices
  */
 export function costOf(
@@ -70,6 +72,7 @@ export function costOf(
     'invocations',
     prices.schedulerInvocation.usd,
   );
+  add('SQS idle polling (event sources)', fixed.idleReceives * days, 'requests', prices.sqsRequest.usd);
   add('CloudWatch Logs ingestion', (usage.logBytes * checks) / 1e9, 'GB', prices.logsIngestedGb.usd);
   return { checks, lines, totalUsd: lines.reduce((sum, line) => sum + line.usd, 0) };
 }

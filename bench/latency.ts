@@ -15,6 +15,8 @@ export interface LatencyBenchOptions {
   readonly subjects: number;
   readonly days: number;
   readonly seed?: number;
+  /** See WorldOptions.eventRateScale. @default 1 */
+  readonly eventRateScale?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -60,6 +62,7 @@ export async function benchFeedLatency(options: LatencyBenchOptions): Promise<La
     seed: options.seed ?? 2,
     subjects: options.subjects,
     startDate: DEFAULT_START_DATE,
+    ...(options.eventRateScale ? { eventRateScale: options.eventRateScale } : {}),
   });
   world.advanceTo(0);
   const simulator = await startSimulator({ world });

@@ -3,7 +3,7 @@
  * the cost of a million checks, bundle sizes and init times, feed-tier change-to-alert latency and
  * risk assessments per second, side by side in one run, and writes BENCHMARKS.md.
  *
- * Usage: npm run bench -- [--subjects 10000] [--quick] [--latency-days 5] [--out BENCHMARKS.md]
+ * Usage: npm run bench -- [--subjects 10000] [--quick] [--latency-days 5] [--event-rate-scale 3] [--out BENCHMARKS.md]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { benchFeedLatency } from './latency.ts';
 import { benchPipeline, localBureaus } from './pipeline.ts';
 import { type BenchResults, type Machine, type RiskResult, renderReport, summarize } from './report.ts';
 
-const USAGE = 'usage: npm run bench -- [--subjects N] [--quick] [--latency-days D] [--out FILE]';
+const USAGE =
+  'usage: npm run bench -- [--subjects N] [--quick] [--latency-days D] [--event-rate-scale X] [--out FILE]';
 
 function flags(argv: string[]) {
   let parsed: ReturnType<typeof parse>;
@@ -27,6 +28,7 @@ function flags(argv: string[]) {
         subjects: { type: 'string' },
         quick: { type: 'boolean', default: false },
         'latency-days': { type: 'string' },
+        'event-rate-scale': { type: 'string' },
         out: { type: 'string', default: 'BENCHMARKS.md' },
         help: { type: 'boolean', default: false },
       },
@@ -52,11 +54,21 @@ function flags(argv: string[]) {
     }
     return value;
   };
+  const positive = (raw: string | undefined, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) {
+      console.error(`--event-rate-scale: expected a number > 0, got ${JSON.stringify(raw)}\n${USAGE}`);
+      process.exit(2);
+    }
+    return value;
+  };
   const quick = values.quick === true;
   return {
     subjects: whole('subjects', values.subjects, quick ? 1000 : 10_000),
     latencyDays: whole('latency-days', values['latency-days'], quick ? 3 : 5),
     out: values.out ?? 'BENCHMARKS.md',
+    eventRateScale: positive(values['event-rate-scale'], 3),
     quick,
   };
 }
@@ -132,12 +144,13 @@ async function main(): Promise<void> {
   if (risk) log(`  ${risk.assessRiskPerSecond} assessments/s`);
 
   log('pipeline, hash skip on');
-  const skipOn = await benchPipeline({ subjects: options.subjects, skipUnchanged: true, log });
+  const world = { subjects: options.subjects, eventRateScale: options.eventRateScale };
+  const skipOn = await benchPipeline({ ...world, skipUnchanged: true, log });
   log('pipeline, hash skip off');
-  const skipOff = await benchPipeline({ subjects: options.subjects, skipUnchanged: false, log });
+  const skipOff = await benchPipeline({ ...world, skipUnchanged: false, steps: 'short', log });
 
   log(`latency: feed tier, ${options.latencyDays} days`);
-  const latency = await benchFeedLatency({ subjects: options.subjects, days: options.latencyDays, log });
+  const latency = await benchFeedLatency({ ...world, days: options.latencyDays, log });
   log(
     `  p50 ${Math.round(latency.p50Ms)} ms, p99 ${Math.round(latency.p99Ms)} ms over ${latency.samples} alerts`,
   );
@@ -151,6 +164,7 @@ async function main(): Promise<void> {
     bundles,
     latency,
     risk,
+    eventRateScale: options.eventRateScale,
     memoryMbOf: Object.fromEntries(Object.values(FUNCTIONS).map((fn) => [fn.name, fn.memoryMb])),
   };
   writeFileSync(options.out, renderReport(results));

@@ -107,11 +107,16 @@ describe('AWS request counter', () => {
     expect(billedRequests('DynamoDB', { Item: { big: body + body } }, {})).toBe(1);
   });
 
-  it('scales billable requests and capacity to 1,000 checks, leaving out the harness’s own calls', () => {
+  it('scales billable requests and capacity to 1,000 checks, leaving out idle polls and the harness’s own calls', () => {
     // Prepare
     const counts = {
       requests: {},
-      billed: { 'SQS.ReceiveMessage': 30, 'SQS.GetQueueAttributes': 500, 'DynamoDB.Query': 10 },
+      billed: {
+        'SQS.ReceiveMessage': 30,
+        'SQS.ReceiveMessage (empty)': 70,
+        'SQS.GetQueueAttributes': 500,
+        'DynamoDB.Query': 10,
+      },
       nonEmptyReceives: {},
       readUnits: 5,
       writeUnits: 2,
@@ -156,7 +161,7 @@ describe('cost of checks', () => {
     };
 
     // Act
-    const estimate = costOf(1000, usage, { scheduledInvocations: 5 }, 2, prices);
+    const estimate = costOf(1000, usage, { scheduledInvocations: 5, idleReceives: 7 }, 2, prices);
 
     // Assess
     const byItem = Object.fromEntries(estimate.lines.map((line) => [line.item, line.usd]));
@@ -167,7 +172,8 @@ describe('cost of checks', () => {
     expect(byItem['DynamoDB reads']).toBeCloseTo(3);
     expect(byItem['DynamoDB writes']).toBeCloseTo(100);
     expect(byItem['EventBridge Scheduler']).toBeCloseTo(10);
+    expect(byItem['SQS idle polling (event sources)']).toBeCloseTo(14);
     expect(byItem['CloudWatch Logs ingestion']).toBeCloseTo(0.0001);
-    expect(estimate.totalUsd).toBeCloseTo(158.0001);
+    expect(estimate.totalUsd).toBeCloseTo(172.0001);
   });
 });
