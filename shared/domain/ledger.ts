@@ -377,7 +377,7 @@ export function parseLedgerJson(json: string): LedgerParseResult {
       rejected: [{ line: 1, reason: 'file: expected an array of invoices or { "invoices": [...] }' }],
     };
   }
-  const lines = elementLines(json, Array.isArray(parsed) ? 1 : 2);
+  const lines = elementLines(json, Array.isArray(parsed) ? null : 'invoices');
   const records: LedgerRecord[] = [];
   const rejected: LedgerRejection[] = [];
   list.forEach((element, index) => {
@@ -392,32 +392,59 @@ export function parseLedgerJson(json: string): LedgerParseResult {
   return { rows: result.rows, rejected: [...rejected, ...result.rejected].sort((a, b) => a.line - b.line) };
 }
 
-/** Lines on which the values at nesting `depth` (1: top-level array) begin, in order. */
-function elementLines(json: string, depth: number): number[] {
-  const lines: number[] = [];
+/**
+ * Lines on which the invoices begin: the elements of the top-level array, or of the root object's
+ * `key` array. Other arrays and objects (e.g. a `meta` block before or after) are not counted, so a
+ * rejection's line points at its own object.
+ */
+function elementLines(json: string, key: string | null): number[] {
+  const depth = key === null ? 1 : 2;
+  let lines: number[] = [];
   let level = 0;
   let line = 1;
   let inString = false;
+  let stringStart = 0;
+  let lastString: string | null = null;
+  let lastKey: string | null = null;
+  let inTarget = false;
   let expectValue = false;
   for (let i = 0; i < json.length; i++) {
     const c = json[i];
     if (c === '\n') line++;
     if (inString) {
       if (c === '\\') i++;
-      else if (c === '"') inString = false;
+      else if (c === '"') {
+        inString = false;
+        // The document already parsed, so every string literal in it is valid JSON.
+        if (level === 1 && key !== null) lastString = JSON.parse(json.slice(stringStart, i + 1)) as string;
+      }
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
-    if (expectValue && level === depth && c !== ']' && c !== '}') {
+    if (expectValue && inTarget && level === depth && c !== ']' && c !== '}') {
       lines.push(line);
     }
     expectValue = false;
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
+    if (c === '"') {
+      inString = true;
+      stringStart = i;
+    } else if (c === '[' || c === '{') {
       level++;
-      expectValue = c === '[' && level === depth;
-    } else if (c === ']' || c === '}') level--;
-    else if (c === ',' && level === depth) expectValue = true;
+      if (c === '[' && level === depth && (key === null || lastKey === key)) {
+        // A repeated key: JSON.parse keeps the last one, and so do we.
+        lines = [];
+        inTarget = true;
+        expectValue = true;
+      }
+    } else if (c === ']' || c === '}') {
+      if (inTarget && level === depth) inTarget = false;
+      level--;
+    } else if (c === ',') {
+      if (inTarget && level === depth) expectValue = true;
+      if (level === 1) lastKey = null;
+    } else if (c === ':' && level === 1) {
+      lastKey = lastString;
+    }
   }
   return lines;
 }
