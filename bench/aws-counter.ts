@@ -240,6 +240,8 @@ export function billedRequests(
   input: Record<string, unknown>,
   output: Record<string, unknown>,
 ): number {
+  // EventBridge bills each event put (up to 64 KB), not each call.
+  if (service === 'EventBridge' && Array.isArray(input.Entries)) return Math.max(1, input.Entries.length);
   if (service !== 'SQS' && service !== 'SNS') return 1;
   const bytes = (value: unknown) =>
     value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');

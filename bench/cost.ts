@@ -7,6 +7,8 @@ import { PRICES, type PriceTable } from './prices.ts';
 export interface PerCheckUsage {
   readonly sqsRequests: number;
   readonly snsRequests: number;
+  /** Events put on the EventBridge bus (alert copies). */
+  readonly eventBridgeEvents: number;
   /** Other billed API requests that have no per-request price of their own here (DynamoDB is billed in units). */
   readonly dynamoReadUnits: number;
   readonly dynamoWriteUnits: number;
@@ -64,6 +66,7 @@ export function costOf(
   add('Lambda duration (arm64)', gbSeconds, 'GB-s', prices.lambdaArmGbSecond.usd);
   add('SQS requests', usage.sqsRequests * checks, 'requests', prices.sqsRequest.usd);
   add('SNS publishes', usage.snsRequests * checks, 'requests', prices.snsPublish.usd);
+  add('EventBridge events', usage.eventBridgeEvents * checks, 'events', prices.eventBridgeEvent.usd);
   add('DynamoDB reads', usage.dynamoReadUnits * checks, 'RRU', prices.dynamoReadUnit.usd);
   add('DynamoDB writes', usage.dynamoWriteUnits * checks, 'WRU', prices.dynamoWriteUnit.usd);
   add(

@@ -43,6 +43,12 @@ export const PRICES = {
     unit: 'read request unit',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
+  /** Custom events put on a bus (each 64 KB chunk is one event). */
+  eventBridgeEvent: {
+    usd: 1 / 1e6,
+    unit: 'custom event',
+    source: 'https://aws.amazon.com/eventbridge/pricing/',
+  },
   schedulerInvocation: {
     usd: 1 / 1e6,
     unit: 'scheduled invocation',

@@ -76,6 +76,7 @@ export function perCheckUsage(
   return {
     sqsRequests: sumBilled('SQS.') / checks,
     snsRequests: sumBilled('SNS.') / checks,
+    eventBridgeEvents: sumBilled('EventBridge.') / checks,
     dynamoReadUnits: steps.reduce((sum, step) => sum + step.counts.readUnits, 0) / checks,
     dynamoWriteUnits:
       steps.reduce((sum, step) => sum + step.counts.writeUnits + step.counts.indexWriteUnits, 0) / checks,
@@ -424,4 +425,70 @@ Prices (${PRICE_REGION}, on demand, no free tier; recorded ${PRICES_RECORDED}, b
 |---|---|---|
 ${priceRows}
 `;
+}
+
+const OPS_START = '<!-- bench:cost-per-1000:start -->';
+const OPS_END = '<!-- bench:cost-per-1000:end -->';
+
+/**
+ * The measured table of docs/operations.md ("requests and capacity per 1,000 checks"), between
+ * markers, so that each benchmark run can replace it.
+ */
+export function renderOperationsTable(results: BenchResults): string {
+  const unchanged = unchangedStep(results.skipOn);
+  const changing = changingDays(results.skipOn);
+  const columns = [unchanged ? [unchanged] : [], changing];
+  const per1000 = columns.map((steps) =>
+    usagePer(
+      sumCounts(steps.map(withInvocations)),
+      steps.reduce((sum, step) => sum + step.checks, 0),
+      1000,
+    ),
+  );
+  const perCheck = columns.map((steps) => perCheckUsage(steps, results.memoryMbOf));
+  const cost = columns.map((steps) => costFor(results.skipOn, steps, results.memoryMbOf));
+  const cells = (value: (i: number) => string) => columns.map((_, i) => value(i)).join(' | ');
+  const rate = changeRate(changing);
+  const lines = [
+    `| per 1,000 checks | unchanged (hash skip) | ${fmt(rate * 100, 1)} % changed | target |`,
+    '|---|---|---|---|',
+    `| SQS requests | ${cells((i) => fmt((perCheck[i]?.sqsRequests ?? 0) * 1000, 1))} | — |`,
+    `| SNS publishes | ${cells((i) => fmt((perCheck[i]?.snsRequests ?? 0) * 1000, 1))} | — |`,
+    `| EventBridge events | ${cells((i) => fmt((perCheck[i]?.eventBridgeEvents ?? 0) * 1000, 1))} | — |`,
+    `| DynamoDB read units | ${cells((i) => fmt(per1000[i]?.readUnits ?? 0, 1))} | — |`,
+    `| DynamoDB write units (incl. estimated index writes) | ${cells((i) => fmt(per1000[i]?.writeUnits ?? 0, 1))} | — |`,
+    `| billable AWS requests, all services (Lambda invocations included) | ${cells((i) => fmt(per1000[i]?.billableRequests ?? 0, 1))} | ≤ 30 (unchanged) |`,
+    `| DynamoDB capacity units | ${cells((i) => fmt(per1000[i]?.capacityUnits ?? 0, 1))} | ≤ 60 (unchanged) |`,
+    `| Lambda GB-s (monitor + fan-out) | ${cells((i) => fmt((perCheck[i]?.functions ?? []).reduce((sum, fn) => sum + (fn.memoryMb / 1024) * fn.seconds, 0) * 1000, 2))} | — |`,
+    `| **cost of 1,000,000 checks (USD)** | ${cells((i) => `$${fmt(cost[i]?.totalUsd ?? 0, 2)}`)} | — |`,
+  ];
+  return [
+    OPS_START,
+    `Measured by \`npm run bench\` on ${results.date} (${fmt(results.skipOn.subjects)} subjects, local pipeline; see`,
+    'BENCHMARKS.md for the machine, the method and the full cost breakdown). Lambda GB-s are the local',
+    'busy time × memory, an upper bound; the cost row adds the schedules and idle event-source polling',
+    'of the days a million checks take at that portfolio size.',
+    '',
+    ...lines,
+    OPS_END,
+  ].join('\n');
+}
+
+/**
+ * Puts the measured table into docs/operations.md: between the markers, or in place of the
+ * placeholder block (the quoted "Placeholder" note and the _TBD_ table after it). Unchanged text
+ * when neither is there.
+ */
+export function fillOperations(markdown: string, table: string): string {
+  const start = markdown.indexOf(OPS_START);
+  const end = markdown.indexOf(OPS_END);
+  if (start >= 0 && end > start)
+    return markdown.slice(0, start) + table + markdown.slice(end + OPS_END.length);
+  const placeholder = /> \*\*Placeholder[^\n]*\n(?:>[^\n]*\n)*\n(?:\|[^\n]*\n)+/.exec(markdown);
+  if (!placeholder) return markdown;
+  return (
+    markdown.slice(0, placeholder.index) +
+    `${table}\n` +
+    markdown.slice(placeholder.index + placeholder[0].length)
+  );
 }

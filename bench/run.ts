@@ -6,7 +6,7 @@
  * Usage: npm run bench -- [--subjects 10000] [--quick] [--latency-days 5] [--event-rate-scale 3] [--out BENCHMARKS.md]
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '#shared/catalogue.ts';
@@ -14,7 +14,15 @@ import { localEnvironment, startLocalStack } from '#shared/local/stack.ts';
 import { benchBundles } from './bundles.ts';
 import { benchFeedLatency } from './latency.ts';
 import { benchPipeline, localBureaus } from './pipeline.ts';
-import { type BenchResults, type Machine, type RiskResult, renderReport, summarize } from './report.ts';
+import {
+  type BenchResults,
+  fillOperations,
+  type Machine,
+  type RiskResult,
+  renderOperationsTable,
+  renderReport,
+  summarize,
+} from './report.ts';
 
 const USAGE =
   'usage: npm run bench -- [--subjects N] [--quick] [--latency-days D] [--event-rate-scale X] [--out FILE]';
@@ -30,6 +38,7 @@ function flags(argv: string[]) {
         'latency-days': { type: 'string' },
         'event-rate-scale': { type: 'string' },
         out: { type: 'string', default: 'BENCHMARKS.md' },
+        operations: { type: 'string', default: 'docs/operations.md' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -68,6 +77,8 @@ function flags(argv: string[]) {
     subjects: whole('subjects', values.subjects, quick ? 1000 : 10_000),
     latencyDays: whole('latency-days', values['latency-days'], quick ? 3 : 5),
     out: values.out ?? 'BENCHMARKS.md',
+    /** Whose measured-cost table the run fills in; `--operations ''` leaves it alone. */
+    operations: values.operations ?? 'docs/operations.md',
     eventRateScale: positive(values['event-rate-scale'], 3),
     quick,
   };
@@ -168,6 +179,11 @@ async function main(): Promise<void> {
     memoryMbOf: Object.fromEntries(Object.values(FUNCTIONS).map((fn) => [fn.name, fn.memoryMb])),
   };
   writeFileSync(options.out, renderReport(results));
+  if (options.operations && existsSync(options.operations)) {
+    const before = readFileSync(options.operations, 'utf8');
+    const after = fillOperations(before, renderOperationsTable(results));
+    if (after !== before) writeFileSync(options.operations, after);
+  }
   const summary = summarize(results);
   console.log(
     JSON.stringify({

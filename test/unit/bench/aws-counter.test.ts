@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { billedRequests, createAwsCounter, indexWritesOf, usagePer } from '../../../bench/aws-counter.ts';
 import { costOf } from '../../../bench/cost.ts';
+import { fillOperations } from '../../../bench/report.ts';
 
 /** A DynamoDB client whose HTTP handler answers locally with `answer` and records request bodies. */
 function fakeDynamo(answer: object) {
@@ -145,6 +146,7 @@ describe('cost of checks', () => {
       lambdaRequest: one,
       sqsRequest: one,
       snsPublish: one,
+      eventBridgeEvent: one,
       dynamoWriteUnit: one,
       dynamoReadUnit: one,
       schedulerInvocation: one,
@@ -154,6 +156,7 @@ describe('cost of checks', () => {
     const usage = {
       sqsRequests: 0.02,
       snsRequests: 0.001,
+      eventBridgeEvents: 0.002,
       dynamoReadUnits: 0.003,
       dynamoWriteUnits: 0.1,
       functions: [{ name: 'monitor', memoryMb: 2048, invocations: 0.004, seconds: 0.01 }],
@@ -169,11 +172,45 @@ describe('cost of checks', () => {
     expect(byItem['Lambda duration (arm64)']).toBeCloseTo(20);
     expect(byItem['SQS requests']).toBeCloseTo(20);
     expect(byItem['SNS publishes']).toBeCloseTo(1);
+    expect(byItem['EventBridge events']).toBeCloseTo(2);
     expect(byItem['DynamoDB reads']).toBeCloseTo(3);
     expect(byItem['DynamoDB writes']).toBeCloseTo(100);
     expect(byItem['EventBridge Scheduler']).toBeCloseTo(10);
     expect(byItem['SQS idle polling (event sources)']).toBeCloseTo(14);
     expect(byItem['CloudWatch Logs ingestion']).toBeCloseTo(0.0001);
-    expect(estimate.totalUsd).toBeCloseTo(172.0001);
+    expect(estimate.totalUsd).toBeCloseTo(174.0001);
+  });
+});
+
+describe('operations guide table', () => {
+  it('replaces the placeholder block once, then the marked table on later runs', () => {
+    // Prepare
+    const guide = [
+      '### Measured',
+      '',
+      '> **Placeholder — filled in by the benchmark.** Not measured yet.',
+      '> more words',
+      '',
+      '| a | b |',
+      '|---|---|',
+      '| x | _TBD_ |',
+      '',
+      '## Next section',
+      '',
+    ].join('\n');
+    const table = (n: number) =>
+      `<!-- bench:cost-per-1000:start -->\n| a | b |\n| x | ${n} |\n<!-- bench:cost-per-1000:end -->`;
+
+    // Act
+    const first = fillOperations(guide, table(1));
+    const second = fillOperations(first, table(2));
+
+    // Assess
+    expect(first).not.toContain('Placeholder');
+    expect(first).toContain('| x | 1 |');
+    expect(first).toContain('## Next section');
+    expect(second).toContain('| x | 2 |');
+    expect(second).not.toContain('| x | 1 |');
+    expect(fillOperations('no table here', table(3))).toBe('no table here');
   });
 });
