@@ -36,6 +36,41 @@ export interface BenchResults {
   readonly eventRateScale: number;
 }
 
+/**
+ * Why end-to-end throughput is below 1,000 checks/s locally: a CPU profile (node:inspector) of one
+ * unchanged tier run, 500 subjects, taken 2026-11-23 on the machine of this file's first run.
+ * Static text: re-profile after changing the transport, the simulator or the emulators.
+ */
+const WHERE_THE_TIME_GOES = `## Where the time goes (the throughput target)
+
+Locally every check runs in **one Node process**: the monitor handler, the bureau simulator that
+answers it, dynalite and fauxqs. Its JavaScript runs on one thread, so end-to-end throughput is
+bounded by CPU per check — the "checks per CPU-second" rows — not by queue or Lambda settings.
+A CPU profile of an unchanged tier run (500 subjects, 2.7 s of busy CPU, about 2.5–4 ms of CPU
+per unchanged check depending on load) splits as follows:
+
+| share | where |
+|---|---|
+| 30 % | bureau HTTP on loopback, client side: \`fetch\` (undici, web streams), sockets; ≈ 3.5 requests per check (4 per Norwegian company, 5 per UK company, 1 per individual) |
+| 28 % | runtime frames, mostly triggered by those requests: microtasks, \`AbortSignal.timeout\` events, fetch resource timing, header parsing |
+| 14 % | garbage collection (mostly the same requests' objects) |
+| 9 % | AWS SDK clients (fan-out pages, job messages; few calls per unchanged check) |
+| 5 % | zod parsing of the bureau payloads |
+| 5 % | canonical snapshot and hash |
+| 5 % | the simulator rendering its answers and its HTTP server |
+| 2 % | the embedded AWS (an unchanged check writes nothing) |
+
+So ≥ 1,000 checks/s here needs ≤ 1 ms of CPU per check on one core, 3–4× less than measured. No
+safe knob gets there: raising monitor concurrency (8 → 32 invocations) only shortened a
+500-subject run whose jobs were too few to fill 8 × 10 parallel records (5.4 s → 2.9 s on a loaded
+machine, same CPU); at 10,000 subjects 80 jobs are in flight and the process is CPU-bound, so the
+catalogue's settings are kept. What would move it, in order of payoff: a keep-alive
+\`node:http\` agent instead of \`fetch\` in the bureau transport (the largest share above), the
+simulator in a worker thread or its own process, and several monitor workers (worker threads),
+as Lambda gives each concurrent invocation its own CPU. In AWS the ceiling is the bureaus' rate
+limits, not this: 8 concurrent monitor invocations each spend a few ms of CPU per check.
+`;
+
 /** Scheduled invocations per day of operation: one daily tier run, feed polls and sweeps every 5 minutes. */
 export const SCHEDULED_PER_DAY = 1 + 288 + 288;
 
@@ -406,6 +441,7 @@ It writes this file (\`--out\` to write elsewhere) and prints the headline numbe
 - **Risk assessments per second**: bench/risk.ts — assessRisk over the day-0 snapshots of a
   simulated portfolio with payment experience, CPU time of one core.
 
+${WHERE_THE_TIME_GOES}
 ## Per step
 
 | skip | step | checks | changed | seconds | checks/s | billable requests / 1,000 | RRU / 1,000 | WRU / 1,000 |
