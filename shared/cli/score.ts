@@ -5,7 +5,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   type AccountsParams,
@@ -144,12 +144,16 @@ export async function scoreFile(
     nextReport += PROGRESS_EVERY_BYTES;
     io.stderr.write(`\rscoring ${input}: ${Math.round((bytes / size) * 100)} %`);
   };
-  const out = createWriteStream(output, { encoding: 'utf8' });
+  // Written beside the output and renamed on success: a rejected input never leaves half a file
+  // behind, nor clobbers an earlier good one.
+  const partial = `${output}.partial`;
+  const out = createWriteStream(partial, { encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   const summary: ScoreSummary = { rows: 0, scored: 0, insufficient: 0, classes: { A: 0, B: 0, C: 0, D: 0 } };
   let columns: number[] | null = null;
   let width = 0;
+  let complete = false;
   try {
     for await (const { line, fields } of readCsv(input, onBytes)) {
       if (columns === null) {
@@ -196,10 +200,13 @@ export async function scoreFile(
       if (!out.write(`${JSON.stringify(record)}\n`)) await Promise.race([once(out, 'drain'), failed]);
     }
     if (columns === null) throw new CsvSyntaxError(input, 1, 1, 'empty file: expected a header line');
+    complete = true;
   } finally {
     if (progress) io.stderr.write('\n');
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
+    if (complete) await rename(partial, output);
+    else await rm(partial, { force: true });
   }
   return summary;
 }

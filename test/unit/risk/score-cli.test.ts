@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIO } from '#shared/cli/command.ts';
 import { parseCsvLine } from '#shared/cli/csv.ts';
-import { scoreCommand } from '#shared/cli/score.ts';
+import { scoreCommand, scoreFile } from '#shared/cli/score.ts';
 import { DEFAULT_ACCOUNTS_PARAMS } from '#shared/domain/risk/accounts-params.ts';
 
 const ROOT = join(__dirname, '../../..');
@@ -166,5 +166,22 @@ describe('parseCsvLine', () => {
   ])('rejects %p naming the position', (line, message) => {
     // Prepare / Act / Assess
     expect(() => parseCsvLine(line, { file: 'x.csv', line: 7 })).toThrow(message);
+  });
+});
+
+describe('scoreFile on a rejected input', () => {
+  it('leaves no partial output and keeps an earlier good one', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'score-partial-'));
+    const header =
+      'id,totalAssets,currentAssets,shortTermLiabilities,totalLiabilities,equity,retainedEarnings,operatingResult,netResult,revenue,previousRevenue';
+    const output = join(dir, 'out.jsonl');
+    writeFileSync(output, 'earlier good output\n');
+    const input = join(dir, 'bad.csv');
+    writeFileSync(input, `${header}\na,100,50,20,40,60,10,5,4,90,80\nb,100,x,20,40,60,10,5,4,90,80\n`);
+    // Act / Assess
+    await expect(scoreFile(input, output, { stderr: { write: () => true } })).rejects.toThrow(/bad.csv:3:3: column currentAssets/);
+    expect(readFileSync(output, 'utf8')).toBe('earlier good output\n');
+    expect(existsSync(`${output}.partial`)).toBe(false);
   });
 });
