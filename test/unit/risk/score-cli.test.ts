@@ -180,7 +180,9 @@ describe('scoreFile on a rejected input', () => {
     const input = join(dir, 'bad.csv');
     writeFileSync(input, `${header}\na,100,50,20,40,60,10,5,4,90,80\nb,100,x,20,40,60,10,5,4,90,80\n`);
     // Act / Assess
-    await expect(scoreFile(input, output, { stderr: { write: () => true } })).rejects.toThrow(/bad.csv:3:3: column currentAssets/);
+    await expect(scoreFile(input, output, { stderr: { write: () => true } })).rejects.toThrow(
+      /bad.csv:3:3: column currentAssets/,
+    );
     expect(readFileSync(output, 'utf8')).toBe('earlier good output\n');
     expect(existsSync(`${output}.partial`)).toBe(false);
   });
