@@ -10,6 +10,7 @@ import { type AlertV1, buildAlerts } from '#shared/domain/alert.ts';
 import { diffSnapshots } from '#shared/domain/diff.ts';
 import { detectEvents } from '#shared/domain/events.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
+import { withLastKnownFacts } from '#shared/domain/last-known-facts.ts';
 import { applyPolicy, type CreditPolicy } from '#shared/domain/policy.ts';
 import { assessRisk } from '#shared/domain/risk/model.ts';
 import type { FetchedSnapshot } from '#shared/domain/snapshot.ts';
@@ -142,8 +143,8 @@ function planCommit(
 ): CheckCommit {
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
-  const next = fetched.snapshot;
   const previous = state.snapshot;
+  const next = withLastKnownFacts(previous, fetched.snapshot);
   const changes = previous ? diffSnapshots(previous, next) : [];
   const risk = assessRisk({ snapshot: next, paymentExperience: state.paymentExperience, today });
   const events = detectEvents({ previous, next, changes, previousRisk: state.risk, nextRisk: risk });
