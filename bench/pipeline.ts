@@ -56,14 +56,18 @@ export interface PipelineBenchResult {
   readonly steps: readonly StepMeasure[];
 }
 
-/** Local bureaus as `credmon local` configures them (shared/local/run.ts). */
+/**
+ * Local bureaus as `credmon local` configures them (shared/local/run.ts), except the timeout: the
+ * benchmark injects no faults, and with thousands of checks in flight in one saturated process a
+ * 1-second timeout fires on healthy answers, opens the breakers and fails every check.
+ */
 export function localBureaus(url: string): BureauConfigInput {
   return {
     brreg: { baseUrl: url },
     regnskap: { baseUrl: url },
     companiesHouse: { baseUrl: url, apiKey: null, rateLimitPerSecond: 1000 },
     creditBureau: { baseUrl: url },
-    http: { timeoutMs: 1000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
+    http: { timeoutMs: 15_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
   };
 }
 
