@@ -527,7 +527,10 @@ function stepFiling(b: Business, context: StepContext): void {
     const doy = context.dayOfYear;
     if (b.filingYear !== year) planNoFiling(b, year);
     if (doy === b.filingDayOfYear && lastYear < year - 1) {
-      b.accounts.push(makeAccounts(b, year - 1, b.health + 0.3 * normal(random), date));
+      const published = makeAccounts(b, year - 1, b.health + 0.3 * normal(random), date);
+      b.accounts.push(published);
+      // The registry updates the headcount with the annual accounts: it follows the year's revenue.
+      b.employees = Math.max(0, Math.round(published.revenue / 1_500_000));
       b.filingDayOfYear = null;
       b.overdueSince = null;
       b.credit.dirty = true;
