@@ -108,6 +108,10 @@ export async function benchFeedLatency(options: LatencyBenchOptions): Promise<La
   const latencies: number[] = [];
   let feedChecks = 0;
   let receiving = true;
+  /** The simulated date of the current poll: only its alerts are timed. */
+  let pollDate = '';
+  /** performance.now() of the receiver's last receive that started on an empty queue and stayed empty. */
+  let lastEmptyStart = 0;
   try {
     const queueUrl = await pipeline.subscribe('bench-latency');
     const { store, sealer } = pipeline.composition;
@@ -118,14 +122,20 @@ export async function benchFeedLatency(options: LatencyBenchOptions): Promise<La
 
     const receiver = (async () => {
       while (receiving) {
+        const started = performance.now();
         const { Messages = [] } = await subscriber.send(
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
         );
         const now = performance.now();
+        if (Messages.length === 0) lastEmptyStart = started;
         for (const message of Messages) {
-          const alert = JSON.parse(message.Body ?? '{}') as { subject?: { id?: string } };
+          const alert = JSON.parse(message.Body ?? '{}') as {
+            subject?: { id?: string };
+            detectedAt?: string;
+          };
           const sent = enqueuedAt.get(alert.subject?.id ?? '');
-          if (sent !== undefined) latencies.push(now - sent);
+          // Alerts of earlier checks of the same subject (the baselines) are not the poll's.
+          if (sent !== undefined && alert.detectedAt?.startsWith(pollDate)) latencies.push(now - sent);
         }
         if (Messages.length > 0) {
           await subscriber.send(
@@ -140,11 +150,17 @@ export async function benchFeedLatency(options: LatencyBenchOptions): Promise<La
         }
       }
     })();
-    // Day 0's baseline alerts are drained before the first poll.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    /** Resolves once the subscriber's queue has been seen empty after now: no backlog ahead of the next alerts. */
+    const drained = async () => {
+      const since = performance.now();
+      while (lastEmptyStart < since) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    // Day 0's baseline alerts (one per subject) are drained before the first poll.
+    await drained();
 
     for (let day = 1; day <= options.days; day++) {
       world.advanceTo(day);
+      pollDate = world.today();
       enqueuedAt.clear();
       polling = true;
       const results = await pipeline.pollFeeds();
@@ -152,7 +168,7 @@ export async function benchFeedLatency(options: LatencyBenchOptions): Promise<La
       feedChecks += enqueuedAt.size;
       await pipeline.waitIdle();
       // SNS → SQS delivery is asynchronous: the receiver gets the last alerts within its long poll.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await drained();
       log(
         `  feed day ${day}: ${results.length} feed(s) polled, ${enqueuedAt.size} subjects enqueued, ${latencies.length} alerts so far`,
       );

@@ -436,7 +436,8 @@ It writes this file (\`--out\` to write elsewhere) and prints the headline numbe
   runtime loads its own copy).
 - **Change-to-alert latency** (feed tier): each simulated day the feed poll runs once; for every
   alert, the time from the moment the poll's SendMessageBatch naming that subject returned to the
-  moment a subscriber's ReceiveMessage (1 s long poll) returned the alert. The poll interval
+  moment a subscriber's ReceiveMessage (1 s long poll) returned the alert; only alerts detected on
+  the poll's day count, and the subscriber's queue is drained before each poll. The poll interval
   (5 minutes in AWS) is excluded.
 - **Risk assessments per second**: bench/risk.ts — assessRisk over the day-0 snapshots of a
   simulated portfolio with payment experience, CPU time of one core.
