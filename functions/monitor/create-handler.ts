@@ -6,7 +6,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { parseRecordBody, sqsPartialBatchHandler } from '#shared/adapters/lambda/sqs-batch.ts';
 import { QUEUES } from '#shared/catalogue.ts';
-import { outcomeOf, reasonOf } from '#shared/errors.ts';
+import { outcomeOf, reasonOf, TransientError } from '#shared/errors.ts';
 import type { Observability } from '#shared/observability.ts';
 import { type MonitorDependencies, monitorSubject } from '#shared/use-cases/monitor-subject.ts';
 import { type JobSubject, MonitorJob } from '#shared/use-cases/ports.ts';
@@ -37,6 +37,8 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const processRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseRecordBody(record, MonitorJob, 'monitor job');
     const failures: Record<string, string> = {};
+    // The longest wait a bureau asked for (Retry-After, an open circuit's remaining time).
+    let waitAskedMs = 0;
     const failed: JobSubject[] = [];
     for (const subject of job.subjects) {
       try {
@@ -56,6 +58,7 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
           reason: reasonOf(error),
         });
         failures[subject.id] = reasonOf(error);
+        if (error instanceof TransientError) waitAskedMs = Math.max(waitAskedMs, error.retryAfterMs ?? 0);
         failed.push(subject);
       }
     }
@@ -69,7 +72,8 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
       metrics.addMetric('DeadLettered', MetricUnit.Count, failed.length);
       return;
     }
-    await deps.requeue(failedJob, retryDelay(attempt));
+    // Retrying before an open breaker half-opens would only spend the subject's attempts.
+    await deps.requeue(failedJob, Math.max(retryDelay(attempt), Math.ceil(waitAskedMs / 1000)));
     metrics.addMetric('Requeued', MetricUnit.Count, failed.length);
   };
 

@@ -2,6 +2,7 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { createMonitorHandler } from '#functions/monitor/create-handler.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
 import { emptySnapshot } from '#shared/domain/snapshot.ts';
+import { CircuitOpenError } from '#shared/errors.ts';
 import { createObservability } from '#shared/observability.ts';
 import type { MonitorDependencies } from '#shared/use-cases/monitor-subject.ts';
 import type { JobSubject, MonitorJob } from '#shared/use-cases/ports.ts';
@@ -63,6 +64,25 @@ const job = (attempt?: number): MonitorJob => ({
 });
 
 describe('monitor handler', () => {
+  it('waits at least as long as an open circuit asks before retrying', async () => {
+    const requeued: number[] = [];
+    const handler = createMonitorHandler({
+      ...createObservability({ serviceName: 'test', logSink: () => {}, metricsSink: () => {} }),
+      monitor: {
+        fetchSnapshot: async () => {
+          throw new CircuitOpenError('brreg: circuit open', { retryAfterMs: 25_500 });
+        },
+      } as unknown as MonitorDependencies,
+      deadLetter: async () => {},
+      requeue: async (_job, delay) => {
+        requeued.push(delay);
+      },
+      retryDelaySeconds: () => 1,
+    });
+    await handler({ Records: [record(job())] }, context);
+    expect(requeued).toEqual([26]);
+  });
+
   it('requeues only the failing subjects, with the next attempt number and a delay', async () => {
     // Prepare
     const { handler, requeued, deadLettered } = handlerWith(new Set(['flaky']));
