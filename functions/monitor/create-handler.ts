@@ -19,6 +19,8 @@ export interface MonitorHandlerDependencies extends Observability {
   requeue(job: MonitorJob, delaySeconds: number): Promise<void>;
   /** Attempts per subject (and receives per record) before it is dead-lettered with its reason. */
   readonly maxAttempts?: number;
+  /** Subjects of one job checked at once. @default 5 */
+  readonly subjectConcurrency?: number;
   /** Delay before attempt n + 1. @default 10 s × 2^(n-1), at most 900 s (SQS's limit) */
   readonly retryDelaySeconds?: (attempt: number) => number;
 }
@@ -33,6 +35,7 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const { logger, metrics } = deps;
   const maxAttempts = deps.maxAttempts ?? QUEUES.monitorJobs.maxReceiveCount;
   const retryDelay = deps.retryDelaySeconds ?? defaultRetryDelay;
+  const subjectConcurrency = deps.subjectConcurrency ?? 5;
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
     const job = parseRecordBody(record, MonitorJob, 'monitor job');
@@ -40,7 +43,9 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
     // The longest wait a bureau asked for (Retry-After, an open circuit's remaining time).
     let waitAskedMs = 0;
     const failed: JobSubject[] = [];
-    for (const subject of job.subjects) {
+    // A few subjects at a time: bureau calls wait on the network, and a subject late in a job
+    // should not wait for every one before it.
+    await forEachConcurrently(job.subjects, subjectConcurrency, async (subject) => {
       try {
         const outcome = await monitorSubject(subject, deps.monitor);
         metrics.addMetric('Checks', MetricUnit.Count, 1);
@@ -61,7 +66,7 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
         if (error instanceof TransientError) waitAskedMs = Math.max(waitAskedMs, error.retryAfterMs ?? 0);
         failed.push(subject);
       }
-    }
+    });
     if (failed.length === 0) return;
     // Only the failing subjects go round again: retrying the whole job would re-check the others
     // and, with several subjects per job, make one flaky subject exhaust everyone's attempts.
@@ -78,4 +83,19 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   };
 
   return sqsPartialBatchHandler(processRecord, metrics);
+}
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -120,9 +120,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       regnskap: { baseUrl: simulator.url },
       companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
       creditBureau: { baseUrl: simulator.url },
-      // Local bureaus answer in milliseconds; short timeouts keep simulated faults cheap.
+      // Local bureaus answer in milliseconds, but one busy process can keep a request waiting for a
+      // second: 3 s keeps breakers shut in a fault-free run and simulated timeouts still cheap.
       http: {
-        timeoutMs: options.bureauTimeoutMs ?? 1000,
+        timeoutMs: options.bureauTimeoutMs ?? 3000,
         maxAttempts: 3,
         baseDelayMs: 20,
         maxDelayMs: 200,
