@@ -121,9 +121,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
       creditBureau: { baseUrl: simulator.url },
       // Local bureaus answer in milliseconds, but one busy process can keep a request waiting for a
-      // second: 3 s keeps breakers shut in a fault-free run and simulated timeouts still cheap.
+      // few seconds when a thousand subjects are in flight; a short timeout would open the breakers.
       http: {
-        timeoutMs: options.bureauTimeoutMs ?? 3000,
+        timeoutMs: options.bureauTimeoutMs ?? 10_000,
         maxAttempts: 3,
         baseDelayMs: 20,
         maxDelayMs: 200,
