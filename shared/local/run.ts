@@ -126,7 +126,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
         timeoutMs: options.bureauTimeoutMs ?? 10_000,
         maxAttempts: 3,
         baseDelayMs: 20,
-        maxDelayMs: 200,
+        maxDelayMs: 2000,
         rateLimitPerSecond: 5000,
       },
     },

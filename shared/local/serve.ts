@@ -119,7 +119,7 @@ export function simulatorBureaus(url: string): BureauConfigInput {
     regnskap: { baseUrl: url },
     companiesHouse: { baseUrl: url, apiKey: null, rateLimitPerSecond: 1000 },
     creditBureau: { baseUrl: url },
-    http: { timeoutMs: 10_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
+    http: { timeoutMs: 10_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 2000, rateLimitPerSecond: 5000 },
   };
 }
 

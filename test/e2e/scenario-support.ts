@@ -31,7 +31,7 @@ export async function runScenario(
   const summary = await runLocal({
     world: loadScenario(file, SCENARIO_FILE),
     days: 10,
-    bureauTimeoutMs: 250,
+    bureauTimeoutMs: 1000,
     ...options,
     onAlert: (alert, _raw, delivery) => delivered.push({ alert, delivery }),
   });
