@@ -8,7 +8,7 @@
  */
 import { LEDGER_COLUMNS, type LedgerRecord } from '#shared/domain/ledger.ts';
 import { addDays } from './calendar.ts';
-import type { Subject } from './model.ts';
+import { HEALTH_DAILY_SD, type Subject } from './model.ts';
 import { integer, mixSeed, mulberry32, normal } from './prng.ts';
 
 /** Stream number of the ledger in {@link mixSeed}(seed, index, stream); 1 and 2 are the subjects'. */
@@ -20,8 +20,8 @@ const TRADING_SHARE = 0.6;
 /** Days of history before day 0. */
 const HISTORY_DAYS = 365;
 
-/** The world's health walk has a daily standard deviation of 0.03: one week is √7 of that. */
-const WEEKLY_HEALTH_SD = 0.03 * Math.sqrt(7);
+/** The world's health walk, run backwards a week at a time: one week is √7 days of it. */
+const WEEKLY_HEALTH_SD = HEALTH_DAILY_SD * Math.sqrt(7);
 
 /**
  * Mean days beyond terms at a given payment health: about 3 days late at the average health of 0.3,

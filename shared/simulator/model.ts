@@ -203,6 +203,12 @@ export function dayOfYear(date: string): number {
   return epochDay(date) - epochDay(`${date.slice(0, 4)}-01-01`);
 }
 
+/**
+ * Daily standard deviation of the latent health's random walk (the population's spread is 1): about
+ * 0.4 of that spread a year, because credit quality is persistent.
+ */
+export const HEALTH_DAILY_SD = 0.02;
+
 /** Brønnøysund's deadline: accounts for year Y are due on 31 July Y+1 (day 211/212 of the year). */
 export const NO_DEADLINE_DAY_OF_YEAR = 211;
 
