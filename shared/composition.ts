@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
 import { type BureauProvider, createProviders, fetchSnapshot } from '#shared/adapters/bureaus/provider.ts';
-import { fetchTransport, type HttpTransport } from '#shared/adapters/bureaus/transport.ts';
+import { type HttpTransport, keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
 import { createSealer, type Sealer } from '#shared/adapters/crypto/sealer.ts';
 import { EventBridgeBus } from '#shared/adapters/messaging/eventbridge-bus.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
@@ -61,7 +61,7 @@ export function compose(config: RuntimeConfig, options: CompositionOptions = {})
   });
   const publisher = new SnsAlertPublisher(clients.sns, config.alertsTopicArn);
   const bus = config.eventBusName ? new EventBridgeBus(clients.eventbridge, config.eventBusName) : null;
-  const providers = createProviders(config.bureaus, options.transport ?? fetchTransport);
+  const providers = createProviders(config.bureaus, options.transport ?? keepAliveTransport);
   const sealer = createSealer(config.sealKey);
   const policy = config.policyFile
     ? loadCreditPolicy(JSON.parse(readFileSync(config.policyFile, 'utf8')), config.policyFile)

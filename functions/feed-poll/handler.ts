@@ -1,6 +1,6 @@
 /** AWS Lambda entry of the feed-poll function: configuration is read and validated once, at init. */
 import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
-import { fetchTransport } from '#shared/adapters/bureaus/transport.ts';
+import { keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
 import { DynamoCursorStore } from '#shared/adapters/store/cursor-store.ts';
 import { compose } from '#shared/composition.ts';
 import { loadRuntimeConfig } from '#shared/config.ts';
@@ -14,7 +14,7 @@ const cursors = new DynamoCursorStore(clients.dynamodb, { tableName: config.tabl
 export const handler = createFeedPollHandler({
   ...createObservability({ serviceName: 'credmon-feed-poll' }),
   feeds: [
-    { ...brregFeedSource(config.bureaus, fetchTransport), store, cursors, queue, now: () => new Date() },
+    { ...brregFeedSource(config.bureaus, keepAliveTransport), store, cursors, queue, now: () => new Date() },
   ],
   settings: { subjectsPerJob: config.subjectsPerJob },
 });

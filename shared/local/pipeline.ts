@@ -9,7 +9,7 @@ import type { AwsClientOptions } from '#shared/adapters/aws/clients.ts';
 import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
 import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
-import { fetchTransport } from '#shared/adapters/bureaus/transport.ts';
+import { keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
 import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
 import { DynamoCursorStore } from '#shared/adapters/store/cursor-store.ts';
 import { FUNCTIONS, type QueueKey } from '#shared/catalogue.ts';
@@ -128,7 +128,7 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
     ...observe('credmon-feed-poll'),
     feeds: [
       {
-        ...brregFeedSource(config.bureaus, options.transport ?? fetchTransport),
+        ...brregFeedSource(config.bureaus, options.transport ?? keepAliveTransport),
         store: composition.store,
         cursors: new DynamoCursorStore(composition.clients.dynamodb, {
           tableName: config.tableName,

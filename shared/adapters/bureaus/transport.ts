@@ -1,8 +1,13 @@
 /**
- * The HTTP transport bureau adapters talk through. In AWS and locally it is `fetch`; in-process
+ * The HTTP transport bureau adapters talk through. In AWS and locally it is node:http(s) with
+ * keep-alive connections ({@link keepAliveTransport}); in-process
  * backtests plug the simulator's world in directly. Resilience (timeouts, retries, breaker, rate
  * limit) wraps a transport, it does not live in one.
  */
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
+
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
   readonly url: string;
@@ -19,7 +24,7 @@ export interface HttpResponse {
 
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 
-/** The real network transport, on the runtime's `fetch`. */
+/** The network transport on the runtime's `fetch` (undici): simpler, but dearer per request than {@link keepAliveTransport}. */
 export const fetchTransport: HttpTransport = async (request) => {
   const response = await fetch(request.url, {
     method: request.method,
@@ -33,3 +38,128 @@ export const fetchTransport: HttpTransport = async (request) => {
   });
   return { status: response.status, headers, body: await response.text() };
 };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/** Connections are kept open between requests (TLS handshakes are the dearest part of a small call). */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+};
+
+class TransportTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/**
+ * The real network transport on node:http/node:https with keep-alive agents: what `fetch` does for
+ * a JSON API (redirects followed, gzip/deflate/br decoded) at a fraction of its CPU per request, as
+ * a monitor invocation makes several bureau calls per subject.
+ *
+ * @example
+ * const response = await keepAliveTransport({ method: 'GET', url: 'https://data.brreg.no/enhetsregisteret/api/enheter/923609016', headers: { accept: 'application/json' }, timeoutMs: 5000 });
+ * response.status; // 200
+ */
+export const keepAliveTransport: HttpTransport = (request) => {
+  const deadline = Date.now() + request.timeoutMs;
+  return send(request.method, new URL(request.url), request.headers, request.body, deadline, 0);
+};
+
+function send(
+  method: 'GET' | 'POST',
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  body: string | undefined,
+  deadline: number,
+  redirects: number,
+): Promise<HttpResponse> {
+  const protocol = url.protocol === 'https:' ? 'https:' : url.protocol === 'http:' ? 'http:' : null;
+  if (protocol === null) return Promise.reject(new Error(`unsupported protocol ${url.protocol}`));
+  const outgoing: Record<string, string> = {
+    'accept-encoding': 'gzip, deflate, br',
+    'user-agent': 'credmon',
+    ...headers,
+  };
+  const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
+  if (payload) outgoing['content-length'] = String(payload.length);
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const request = (protocol === 'https:' ? https : http).request(url, {
+      method,
+      headers: outgoing,
+      agent: agents[protocol],
+    });
+    const timer = setTimeout(
+      () => request.destroy(new TransportTimeout('timed out')),
+      Math.max(0, deadline - Date.now()),
+    );
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.once('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      response.once('end', () => {
+        clearTimeout(timer);
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (REDIRECTS.has(status) && location && redirects < MAX_REDIRECTS) {
+          // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
+          const asGet = status === 303 || ((status === 301 || status === 302) && method === 'POST');
+          const next = new URL(location, url);
+          const nextHeaders = { ...headers };
+          if (asGet) delete nextHeaders['content-type'];
+          if (next.origin !== url.origin) {
+            delete nextHeaders.authorization;
+          }
+          send(
+            asGet ? 'GET' : method,
+            next,
+            nextHeaders,
+            asGet ? undefined : body,
+            deadline,
+            redirects + 1,
+          ).then(resolve, reject);
+          return;
+        }
+        try {
+          resolve({
+            status,
+            headers: flatHeaders(response.headers),
+            body: decode(Buffer.concat(chunks), response.headers['content-encoding']),
+          });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.end(payload);
+  });
+}
+
+function flatHeaders(incoming: http.IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function decode(raw: Buffer, encoding: string | undefined): string {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.gunzipSync(raw).toString('utf8');
+    case 'deflate':
+      return zlib.inflateSync(raw).toString('utf8');
+    case 'br':
+      return zlib.brotliDecompressSync(raw).toString('utf8');
+    default:
+      return raw.toString('utf8');
+  }
+}
