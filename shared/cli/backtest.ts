@@ -2,6 +2,9 @@
  * `credmon backtest`: how well the risk model ranked and calibrated the subjects of a simulated
  * history: per class the count and observed default rate, AUC and Gini, and a calibration table.
  */
+
+import { resolve } from 'node:path';
+import { runExportBacktest } from '#shared/analytics/history-backtest.ts';
 import type { RiskClass } from '#shared/domain/risk/assessment.ts';
 import { ratesIncrease } from '#shared/domain/risk/backtest.ts';
 import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
@@ -30,7 +33,11 @@ const FLAGS = {
   },
   export: {
     kind: 'string',
-    description: 'backtest an exported history in DIR instead of the simulator (not available yet)',
+    description: 'backtest the history in a DynamoDB export in DIR (credmon export) instead of the simulator',
+  },
+  'as-of': {
+    kind: 'string',
+    description: 'with --export: the observation date YYYY-MM-DD (default: the first assessment day)',
   },
   json: { kind: 'boolean', default: false, description: 'end stdout with one JSON line' },
 } as const;
@@ -44,6 +51,12 @@ accounts-receivable ledger); the world then runs for --days and the defaults it 
 or gone on day 0 are left out. Prints per class the count and observed default rate, AUC and Gini,
 and a calibration table (PD deciles). With --json the last line of stdout is
 {"auc", "gini", "classes": {"A": {"count", "defaultRate"}, ...}, "calibration": [...]}.
+
+With --export DIR it backtests a monitored history instead: the export of a credmon table
+(\`credmon export\`, or a DynamoDB export to S3 copied locally). Each subject's latest stored
+assessment on or before --as-of is the prediction; it defaulted if a bankruptcy, restructuring or
+debt-collection-opened alert was detected after --as-of and within --days (cut to the days the
+export covers). --subjects, --seed, --start-date and --no-ledger do not apply.
 
 ${describeFlags(FLAGS)}`;
 
@@ -59,13 +72,20 @@ export interface BacktestSummary {
   withLedger: number;
   horizonDays: number;
   ratesIncrease: boolean;
-  seed: number;
+  /** The simulator's seed; null for an export. */
+  seed: number | null;
+  /** The export directory; null for the simulator. */
+  export: string | null;
+  /** The observation date of an export backtest; null for the simulator (its day 0). */
+  asOf: string | null;
   durationMs: number;
 }
 
+const SIMULATOR_ONLY = ['--subjects', '--seed', '--start-date', '--no-ledger'];
+
 export const backtestCommand: CliCommand = {
   name: 'backtest',
-  summary: "measure the risk model's AUC, Gini, class default rates and calibration on a simulated history",
+  summary: "measure the risk model's AUC, Gini, class default rates and calibration on a simulated or exported history",
   help: HELP,
   async run(argv, io) {
     const { flags, help } = parseFlags(argv, FLAGS);
@@ -73,12 +93,40 @@ export const backtestCommand: CliCommand = {
       io.stdout.write(`${HELP}\n`);
       return 0;
     }
-    if (flags.export !== undefined) {
-      throw new UsageError(
-        '--export: backtests over an exported history need the export layout (shared/analytics), which is not in this build yet',
-      );
-    }
     const started = Date.now();
+    if (flags.export !== undefined) {
+      const given = argv.find((arg) => SIMULATOR_ONLY.includes(arg.split('=')[0] ?? ''));
+      if (given !== undefined) throw new UsageError(`${given.split('=')[0]}: does not apply with --export`);
+      const asOf = flags['as-of'];
+      if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+        throw new UsageError(`--as-of: expected a date YYYY-MM-DD, got '${asOf}'`);
+      }
+      const result = runExportBacktest({
+        dir: resolve(io.cwd, flags.export),
+        days: flags.days,
+        ...(asOf === undefined ? {} : { asOf }),
+      });
+      const summary: BacktestSummary = {
+        auc: result.auc,
+        gini: result.gini,
+        classes: result.classes,
+        calibration: result.calibration,
+        subjects: result.subjects,
+        defaults: result.defaults,
+        excluded: result.excluded,
+        withLedger: 0,
+        horizonDays: result.horizonDays,
+        ratesIncrease: ratesIncrease(result.classes),
+        seed: null,
+        export: flags.export,
+        asOf: result.asOf,
+        durationMs: Date.now() - started,
+      };
+      printReport(summary, io, result.notYetAssessed);
+      if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+      return 0;
+    }
+    if (flags['as-of'] !== undefined) throw new UsageError('--as-of: only with --export');
     const progress = io.stderr.isTTY === true && !flags.json;
     const result = await runSimulatedBacktest({
       world: createWorld({ seed: flags.seed, subjects: flags.subjects, startDate: flags['start-date'] }),
@@ -101,6 +149,8 @@ export const backtestCommand: CliCommand = {
       horizonDays: result.horizonDays,
       ratesIncrease: ratesIncrease(result.classes),
       seed: flags.seed,
+      export: null,
+      asOf: null,
       durationMs: Date.now() - started,
     };
     printReport(summary, io);
@@ -112,9 +162,13 @@ export const backtestCommand: CliCommand = {
 const pct = (value: number | null, digits = 2): string =>
   value === null ? '—' : `${(value * 100).toFixed(digits)} %`;
 
-function printReport(s: BacktestSummary, io: CliIO): void {
+function printReport(s: BacktestSummary, io: CliIO, notYetAssessed = 0): void {
+  const header =
+    s.export === null
+      ? `credmon backtest: ${s.subjects} subjects assessed on day 0 (${s.excluded} already bankrupt or gone left out, ${s.withLedger} with ledger experience), horizon ${s.horizonDays} days, seed ${s.seed}`
+      : `credmon backtest: ${s.subjects} subjects of the export ${s.export} as assessed on ${s.asOf} (${s.excluded} already bankrupt or gone left out, ${notYetAssessed} not yet assessed then), horizon ${s.horizonDays} days`;
   const lines = [
-    `credmon backtest: ${s.subjects} subjects assessed on day 0 (${s.excluded} already bankrupt or gone left out, ${s.withLedger} with ledger experience), horizon ${s.horizonDays} days, seed ${s.seed}`,
+    header,
     `  defaults ${s.defaults} (${pct(s.subjects === 0 ? null : s.defaults / s.subjects)})`,
     `  AUC ${s.auc === null ? '—' : s.auc.toFixed(3)}, Gini ${s.gini === null ? '—' : s.gini.toFixed(3)}`,
     '',

@@ -13,6 +13,7 @@ import {
   type BacktestMetrics,
   type BacktestObservation,
   backtestMetrics,
+  OUT_OF_POPULATION,
 } from '#shared/domain/risk/backtest.ts';
 import { assessRisk } from '#shared/domain/risk/model.ts';
 import type { PaymentExperience } from '#shared/domain/risk/paydex.ts';
@@ -46,17 +47,6 @@ export interface BacktestResult extends BacktestMetrics {
   ledgerRejected: number;
 }
 
-/**
- * States on day 0 that take a subject out of the population: already in default (bankruptcy) or no
- * longer existing. Read from the fetched snapshot, as a credit controller would see them.
- */
-const OUT_OF_POPULATION = new Set<Snapshot['status']['state']>([
-  'bankruptcy',
-  'dissolved',
-  'removed',
-  'deceased',
-  'emigrated',
-]);
 
 /**
  * Runs the backtest over a generated world from its day 0 to `days`.

@@ -3,18 +3,20 @@
  * DuckDB what the exported items say, the report's figures are the queries' answers, and the
  * report renders in headless Chromium with those figures and no console errors.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { chromium } from 'playwright-core';
 import { type ExportDatabase, openExport, type QueryResult } from '#shared/analytics/duckdb.ts';
-import { ManifestFileEntry, ManifestSummary, readExportItems } from '#shared/analytics/export.ts';
+import { ManifestFileEntry, ManifestSummary, readExport, readExportItems } from '#shared/analytics/export.ts';
 import { findNamedQuery, NAMED_QUERIES } from '#shared/analytics/queries.ts';
 import { REPORT_QUERIES } from '#shared/analytics/report.ts';
 import { exportCommand, queryCommand } from '#shared/cli/analytics.ts';
+import { backtestCommand } from '#shared/cli/backtest.ts';
 import type { CliIO } from '#shared/cli/command.ts';
+import { main } from '#shared/cli/main.ts';
 import { writeReport } from '#shared/cli/report.ts';
 import { type LocalRunSummary, runLocal } from '#shared/local/run.ts';
 import { createWorld } from '#shared/simulator/world.ts';
@@ -59,7 +61,7 @@ describe('analytics on a local run', () => {
     exportDir = join(work, 'export');
     summary = await runLocal({
       world: createWorld({ seed: 7, subjects: 60, startDate: START_DATE }),
-      days: 5,
+      days: 10,
       dataDir,
     });
     const exported = io(work);
@@ -290,6 +292,71 @@ describe('analytics on a local run', () => {
     expect(requests).toEqual([`file://${out}`]);
     expect(chartSizes.length).toBeGreaterThanOrEqual(1);
     for (const height of chartSizes) expect(height).toBeGreaterThan(20);
+  });
+
+  it('credmon backtest --export judges the stored PDs against the default alerts the same export recorded later', async () => {
+    // Prepare: the expectation read straight from the items: day-0 assessments, later default alerts.
+    const day0 = START_DATE;
+    const defaultTypes = new Set(['bankruptcy', 'restructuring', 'debt-collection-opened']);
+    const defaulted = new Set(
+      entity('alert')
+        .filter(
+          (item) =>
+            defaultTypes.has(s(item, 'type') ?? '') &&
+            (s(item, 'detectedAt') ?? '') > `${day0}T23:59:59.999Z`,
+        )
+        .map((item) => s(item, 'subjectId')),
+    );
+    const baselines = entity('snapshot').filter((item) => (s(item, 'checkedAt') ?? '').startsWith(day0));
+    const gone = new Set(['bankruptcy', 'dissolved', 'removed', 'deceased', 'emigrated']);
+    const population = baselines.filter((item) => !gone.has(item.snapshot?.M?.status?.M?.state?.S ?? ''));
+    const run = io(work);
+    // Act
+    const code = await backtestCommand.run(['--export', 'export', '--json'], run.cli);
+    // Assess
+    expect(run.err()).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(run.out().trim().split('\n').at(-1) ?? 'null');
+    expect(result.asOf).toBe(day0);
+    const lastDay = [
+      ...entity('snapshot').map((item) => s(item, 'checkedAt')),
+      ...entity('subject').map((item) => s(item, 'lastCheckedAt')),
+    ]
+      .map((at) => (at ?? '').slice(0, 10))
+      .sort()
+      .at(-1);
+    expect(lastDay).not.toBe(day0);
+    expect(result.horizonDays).toBe((Date.parse(lastDay ?? '') - Date.parse(day0)) / 86_400_000);
+    expect(result.subjects).toBe(population.length);
+    expect(result.excluded).toBe(baselines.length - population.length);
+    expect(result.defaults).toBe(population.filter((item) => defaulted.has(s(item, 'subjectId'))).length);
+    const perClass = Object.values(result.classes as Record<string, { count: number }>).map((c) => c.count);
+    expect(perClass.reduce((a, b) => a + b, 0)).toBe(population.length);
+    expect(run.out()).toContain(`as assessed on ${day0}`);
+  });
+
+  it('credmon backtest --export names the data file, line and field of a malformed item and prints nothing else', async () => {
+    // Prepare: a copy of the export with one assessment's PD removed.
+    const broken = join(work, 'broken-export');
+    cpSync(exportDir, broken, { recursive: true });
+    const { dataFiles } = readExport(broken);
+    const file = dataFiles.find((path) =>
+      gunzipSync(readFileSync(path)).toString('utf8').includes('"entity":{"S":"snapshot"}'),
+    );
+    if (!file) throw new Error('no data file with a snapshot item');
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+    const index = lines.findIndex((line) => line.includes('"entity":{"S":"snapshot"}'));
+    const parsed = JSON.parse(lines[index] ?? '') as { Item: Item };
+    delete parsed.Item.risk?.M?.pd;
+    lines[index] = JSON.stringify(parsed);
+    writeFileSync(file, gzipSync(lines.join('\n')));
+    const run = io(work);
+    // Act
+    const code = await main(['backtest', '--export', broken], run.cli);
+    // Assess
+    expect(code).not.toBe(0);
+    expect(run.err()).toContain(`${file}:${index + 1}: risk.pd:`);
+    expect(run.out()).toBe('');
   });
 
   it('every named query has a description and runs', async () => {

@@ -4,6 +4,8 @@
  * the simulator's history and an exported history are judged alike.
  */
 import { z } from 'zod';
+import type { EventType } from '../events.ts';
+import type { SubjectState } from '../snapshot.ts';
 import { RiskClass } from './assessment.ts';
 
 /** One subject of a backtest: its PD and class at the observation date, and whether it defaulted. */
@@ -148,4 +150,98 @@ export function ratesIncrease(classes: Readonly<Record<RiskClass, ClassOutcome>>
     previous = rate;
   }
   return true;
+}
+
+/**
+ * States that take a subject out of a backtest's population on the observation date: already in
+ * default (bankruptcy) or no longer existing, so it can no longer default.
+ */
+export const OUT_OF_POPULATION: ReadonlySet<SubjectState> = new Set<SubjectState>([
+  'bankruptcy',
+  'dissolved',
+  'removed',
+  'deceased',
+  'emigrated',
+]);
+
+/**
+ * Alert types that mark a material default in a monitored history, as the risk model defines its
+ * PD: insolvency (bankruptcy, administration or another restructuring) or a debt-collection case.
+ * Days beyond terms are not in the history (the ledger is the company's own), so 90+ days past due
+ * does not show here.
+ */
+export const DEFAULT_ALERT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'bankruptcy',
+  'restructuring',
+  'debt-collection-opened',
+]);
+
+/** One stored assessment of a subject: when it was checked, its PD and class, its state then. */
+export interface HistoryAssessment {
+  /** ISO timestamp or `YYYY-MM-DD`; only the date counts. */
+  readonly checkedAt: string;
+  readonly pd: number;
+  readonly class: RiskClass;
+  readonly state: SubjectState;
+}
+
+/** A subject's monitored history: its assessments and the alerts it raised. */
+export interface SubjectHistory {
+  readonly assessments: readonly HistoryAssessment[];
+  readonly alerts: readonly { readonly type: EventType; readonly detectedAt: string }[];
+}
+
+export interface HistoryObservations {
+  readonly observations: BacktestObservation[];
+  /** Subjects whose state on the observation date took them out of the population. */
+  readonly excluded: number;
+  /** Subjects without an assessment on or before the observation date (enrolled later). */
+  readonly notYetAssessed: number;
+}
+
+/**
+ * Turns monitored histories into backtest observations: each subject's latest assessment on or
+ * before `asOf` is the prediction, and it defaulted if a {@link DEFAULT_ALERT_TYPES} alert was
+ * detected after `asOf` and within `horizonDays`. Dates compare as `YYYY-MM-DD`.
+ *
+ * @example
+ * historyObservations([{ assessments: [{ checkedAt: '2026-01-05T06:00:00Z', pd: 0.02, class: 'C', state: 'active' }],
+ *   alerts: [{ type: 'bankruptcy', detectedAt: '2026-06-01T06:00:00Z' }] }], '2026-01-31', 365);
+ * // { observations: [{ pd: 0.02, class: 'C', defaulted: true }], excluded: 0, notYetAssessed: 0 }
+ */
+export function historyObservations(
+  histories: Iterable<SubjectHistory>,
+  asOf: string,
+  horizonDays: number,
+): HistoryObservations {
+  const until = addDays(asOf, horizonDays);
+  const observations: BacktestObservation[] = [];
+  let excluded = 0;
+  let notYetAssessed = 0;
+  for (const history of histories) {
+    let latest: HistoryAssessment | null = null;
+    for (const assessment of history.assessments) {
+      const date = assessment.checkedAt.slice(0, 10);
+      if (date <= asOf && (latest === null || assessment.checkedAt >= latest.checkedAt)) latest = assessment;
+    }
+    if (latest === null) {
+      notYetAssessed++;
+      continue;
+    }
+    if (OUT_OF_POPULATION.has(latest.state)) {
+      excluded++;
+      continue;
+    }
+    const defaulted = history.alerts.some((alert) => {
+      const date = alert.detectedAt.slice(0, 10);
+      return DEFAULT_ALERT_TYPES.has(alert.type) && date > asOf && date <= until;
+    });
+    observations.push({ pd: latest.pd, class: latest.class, defaulted });
+  }
+  return { observations, excluded, notYetAssessed };
+}
+
+function addDays(date: string, days: number): string {
+  const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(ms).toISOString().slice(0, 10);
 }

@@ -1,7 +1,9 @@
 import type { CliIO } from '#shared/cli/command.ts';
 import { main } from '#shared/cli/main.ts';
 import { validateLedgerRecords } from '#shared/domain/ledger.ts';
-import { backtestMetrics, ratesIncrease } from '#shared/domain/risk/backtest.ts';
+import type { RiskClass } from '#shared/domain/risk/assessment.ts';
+import { backtestMetrics, historyObservations, ratesIncrease } from '#shared/domain/risk/backtest.ts';
+import type { SubjectState } from '#shared/domain/snapshot.ts';
 import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 
 function fakeIo(): CliIO & { out: () => string; err: () => string } {
@@ -108,13 +110,99 @@ describe('credmon backtest', () => {
     expect(io.out()).toContain('PD decile');
   });
 
-  it('refuses an exported history it cannot read yet, as bad usage', async () => {
+  it('refuses flags that do not apply, naming them, as bad usage', async () => {
+    // Prepare
+    const seedWithExport = fakeIo();
+    const asOfAlone = fakeIo();
+    const badDate = fakeIo();
+    // Act
+    const codes = [
+      await main(['backtest', '--export', 'somewhere', '--seed', '3'], seedWithExport),
+      await main(['backtest', '--as-of', '2026-01-01'], asOfAlone),
+      await main(['backtest', '--export', 'somewhere', '--as-of', '1 May'], badDate),
+    ];
+    // Assess
+    expect(codes).toEqual([2, 2, 2]);
+    expect(seedWithExport.err()).toContain('--seed: does not apply with --export');
+    expect(asOfAlone.err()).toContain('--as-of: only with --export');
+    expect(badDate.err()).toContain("--as-of: expected a date YYYY-MM-DD, got '1 May'");
+  });
+
+  it('names the directory when there is no export in it', async () => {
     // Prepare
     const io = fakeIo();
     // Act
-    const code = await main(['backtest', '--export', 'somewhere'], io);
+    const code = await main(['backtest', '--export', 'no-such-export-dir'], io);
     // Assess
-    expect(code).toBe(2);
-    expect(io.err()).toContain('--export');
+    expect(code).not.toBe(0);
+    expect(io.err()).toContain('no-such-export-dir: no DynamoDB export here');
+  });
+});
+
+describe('historyObservations', () => {
+  const assessed = (checkedAt: string, pd: number, state: SubjectState = 'active') => ({
+    checkedAt,
+    pd,
+    class: (pd < 0.005 ? 'A' : pd < 0.02 ? 'B' : pd < 0.08 ? 'C' : 'D') as RiskClass,
+    state,
+  });
+
+  it('predicts from the latest assessment on or before the date and counts default alerts after it, within the horizon', () => {
+    // Prepare
+    const histories = [
+      // The 07-01 assessment is the prediction; the later one is not.
+      {
+        assessments: [
+          assessed('2026-01-01T06:00:00Z', 0.01),
+          assessed('2026-07-01T06:00:00Z', 0.05),
+          assessed('2026-08-01T06:00:00Z', 0.5),
+        ],
+        alerts: [{ type: 'bankruptcy' as const, detectedAt: '2026-09-01T06:00:00Z' }],
+      },
+      // A default on the observation date itself was known then: not an outcome.
+      {
+        assessments: [assessed('2026-07-01', 0.03)],
+        alerts: [{ type: 'debt-collection-opened' as const, detectedAt: '2026-07-01' }],
+      },
+      // After the horizon: not counted.
+      {
+        assessments: [assessed('2026-06-30', 0.004)],
+        alerts: [{ type: 'restructuring' as const, detectedAt: '2026-10-02' }],
+      },
+      // Inside the horizon but not a default.
+      {
+        assessments: [assessed('2026-06-30', 0.004)],
+        alerts: [{ type: 'address-changed' as const, detectedAt: '2026-07-20' }],
+      },
+      // Already bankrupt on the date: out of the population.
+      { assessments: [assessed('2026-06-01', 0.99, 'bankruptcy')], alerts: [] },
+      // Enrolled later.
+      { assessments: [assessed('2026-07-02', 0.01)], alerts: [] },
+    ];
+    // Act
+    const result = historyObservations(histories, '2026-07-01', 92);
+    // Assess
+    expect(result.observations).toEqual([
+      { pd: 0.05, class: 'C', defaulted: true },
+      { pd: 0.03, class: 'C', defaulted: false },
+      { pd: 0.004, class: 'A', defaulted: false },
+      { pd: 0.004, class: 'A', defaulted: false },
+    ]);
+    expect(result.excluded).toBe(1);
+    expect(result.notYetAssessed).toBe(1);
+  });
+
+  it('counts a default on the last day of the horizon', () => {
+    // Prepare
+    const history = {
+      assessments: [assessed('2026-07-01', 0.01)],
+      alerts: [{ type: 'bankruptcy' as const, detectedAt: '2027-07-01T23:00:00Z' }],
+    };
+    // Act
+    const within = historyObservations([history], '2026-07-01', 365);
+    const short = historyObservations([history], '2026-07-01', 364);
+    // Assess
+    expect(within.observations[0]?.defaulted).toBe(true);
+    expect(short.observations[0]?.defaulted).toBe(false);
   });
 });
