@@ -2,7 +2,9 @@
  * Turns the measured results into BENCHMARKS.md: the machine, the date, one table of value /
  * target / result, and what each number means.
  */
+
 import { type AwsCounts, type AwsUsage, IDLE, idleReceives, usagePer } from './aws-counter.ts';
+import type { BacktestBenchResult } from './backtest.ts';
 import type { BundleMeasure } from './bundles.ts';
 import { type CostEstimate, costOf, type PerCheckUsage } from './cost.ts';
 import type { LatencyResult } from './latency.ts';
@@ -32,6 +34,7 @@ export interface BenchResults {
   readonly bundles: readonly BundleMeasure[];
   readonly latency: LatencyResult | null;
   readonly risk: RiskResult | null;
+  readonly backtest: BacktestBenchResult | null;
   readonly memoryMbOf: Readonly<Record<string, number>>;
   readonly eventRateScale: number;
 }
@@ -340,6 +343,23 @@ export function renderReport(results: BenchResults): string {
     );
   }
 
+  if (results.backtest) {
+    const b = results.backtest;
+    const rate = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)} %`);
+    row(
+      `Risk model backtest AUC (Gini), ${fmt(b.subjects)} subjects assessed on day 0, one simulated year, seed ${b.seed}, ${fmt(b.defaults)} defaults`,
+      `${b.auc?.toFixed(3) ?? '—'} (${b.gini?.toFixed(3) ?? '—'})`,
+      '≥ 0.80',
+      verdict(b.auc !== null && b.auc >= 0.8),
+    );
+    row(
+      'Observed one-year default rate by class A / B / C / D (same backtest)',
+      (['A', 'B', 'C', 'D'] as const).map((c) => rate(b.defaultRates[c])).join(' / '),
+      'strictly increasing',
+      verdict(b.ratesIncrease),
+    );
+  }
+
   const table = [
     '| Measure | Value | Target | Result |',
     '|---|---|---|---|',
@@ -439,6 +459,10 @@ It writes this file (\`--out\` to write elsewhere) and prints the headline numbe
   moment a subscriber's ReceiveMessage (1 s long poll) returned the alert; only alerts detected on
   the poll's day count, and the subscriber's queue is drained before each poll. The poll interval
   (5 minutes in AWS) is excluded.
+- **Risk model backtest**: bench/backtest.ts — \`credmon backtest\` at the benchmark's portfolio
+  size: every subject of a generated world fetched through the real bureau adapters on day 0 and
+  assessed with its simulated ledger experience; the world's defaults over the next 365 days are
+  the outcomes (docs/risk-policy.md §6).
 - **Risk assessments per second**: bench/risk.ts — assessRisk over the day-0 snapshots of a
   simulated portfolio with payment experience, CPU time of one core.
 

@@ -5,12 +5,14 @@
  *
  * Usage: npm run bench -- [--subjects 10000] [--quick] [--latency-days 5] [--event-rate-scale 3] [--out BENCHMARKS.md]
  */
+
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '#shared/catalogue.ts';
 import { localEnvironment, startLocalStack } from '#shared/local/stack.ts';
+import { benchBacktest } from './backtest.ts';
 import { benchBundles } from './bundles.ts';
 import { benchFeedLatency } from './latency.ts';
 import { benchPipeline, localBureaus } from './pipeline.ts';
@@ -154,6 +156,10 @@ async function main(): Promise<void> {
   const risk = await benchRisk();
   if (risk) log(`  ${risk.assessRiskPerSecond} assessments/s`);
 
+  log(`backtest: ${options.subjects} subjects, one year, seed 1`);
+  const backtest = await benchBacktest(options.subjects);
+  log(`  AUC ${backtest.auc?.toFixed(3) ?? '—'}, ${backtest.defaults} defaults`);
+
   log('pipeline, hash skip on');
   const world = { subjects: options.subjects, eventRateScale: options.eventRateScale };
   const skipOn = await benchPipeline({ ...world, skipUnchanged: true, log });
@@ -175,6 +181,7 @@ async function main(): Promise<void> {
     bundles,
     latency,
     risk,
+    backtest,
     eventRateScale: options.eventRateScale,
     memoryMbOf: Object.fromEntries(Object.values(FUNCTIONS).map((fn) => [fn.name, fn.memoryMb])),
   };
@@ -205,6 +212,8 @@ async function main(): Promise<void> {
       latencyP99Ms: latency.p99Ms,
       latencySamples: latency.samples,
       assessRiskPerSecond: risk?.assessRiskPerSecond ?? null,
+      backtestAuc: backtest.auc,
+      backtestRatesIncrease: backtest.ratesIncrease,
       out: options.out,
     }),
   );
