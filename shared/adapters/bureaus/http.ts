@@ -24,6 +24,23 @@ import type { HttpResponse, HttpTransport } from './transport.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/**
+ * When the breaker opens: over the last `windowSize` calls, at least `failureThreshold` failed and
+ * they are at least `failureRate` of the calls in the window. A bureau that fails one call in six
+ * (a bad day, not an outage) never opens it, while one that is down opens it after
+ * `failureThreshold` calls on a fresh client and after about `windowSize · failureRate` failures
+ * following healthy traffic.
+ */
+export interface BreakerOptions {
+  readonly failureThreshold: number;
+  /** Share of the window's calls that failed, in (0, 1]. @default 0.5 */
+  readonly failureRate?: number;
+  /** Calls remembered. @default 50 */
+  readonly windowSize?: number;
+  /** How long an open breaker fails fast before one trial call is let through. */
+  readonly resetAfterMs: number;
+}
+
 export interface ResilientClientOptions {
   /** Names the provider in errors and owns the breaker, e.g. `brreg`. */
   readonly provider: string;
@@ -36,7 +53,7 @@ export interface ResilientClientOptions {
   readonly rateLimitPerSecond: number;
   /** Requests allowed back to back before the rate applies; defaults to `rateLimitPerSecond`. */
   readonly burst?: number;
-  readonly breaker: { readonly failureThreshold: number; readonly resetAfterMs: number };
+  readonly breaker: BreakerOptions;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -99,7 +116,25 @@ export function createResilientClient(
     sleep,
   );
 
-  let consecutiveFailures = 0;
+  const failureRate = options.breaker.failureRate ?? 0.5;
+  // A ring of the last calls' outcomes (1 = failed): the failure count moves by one per call.
+  const window = new Uint8Array(Math.max(1, options.breaker.windowSize ?? 50));
+  let calls = 0;
+  let failures = 0;
+  let next = 0;
+  const remember = (failed: boolean): void => {
+    if (calls === window.length) failures -= window[next] ?? 0;
+    else calls += 1;
+    window[next] = failed ? 1 : 0;
+    if (failed) failures += 1;
+    next = (next + 1) % window.length;
+  };
+  const forget = (): void => {
+    window.fill(0);
+    calls = 0;
+    failures = 0;
+    next = 0;
+  };
   let openedAt: number | null = null;
   let trialInFlight = false;
 
@@ -122,13 +157,19 @@ export function createResilientClient(
   };
 
   const recordSuccess = (): void => {
-    consecutiveFailures = 0;
-    openedAt = null;
+    if (openedAt !== null) {
+      // The bureau answers again: judge it afresh, not by the failures that opened the breaker.
+      openedAt = null;
+      forget();
+    }
+    remember(false);
   };
 
   const recordFailure = (trial: boolean): void => {
-    consecutiveFailures += 1;
-    if (trial || consecutiveFailures >= options.breaker.failureThreshold) openedAt = now();
+    remember(true);
+    if (trial || (failures >= options.breaker.failureThreshold && failures >= failureRate * calls)) {
+      openedAt = now();
+    }
   };
 
   const backoff = (attempt: number): number => {

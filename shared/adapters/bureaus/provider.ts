@@ -65,9 +65,11 @@ export const HttpSettings = z.object({
   breaker: z
     .object({
       failureThreshold: z.number().int().min(1).default(5),
+      failureRate: z.number().gt(0).max(1).default(0.5),
+      windowSize: z.number().int().min(1).default(50),
       resetAfterMs: z.number().int().positive().default(30_000),
     })
-    .default({ failureThreshold: 5, resetAfterMs: 30_000 }),
+    .default({ failureThreshold: 5, failureRate: 0.5, windowSize: 50, resetAfterMs: 30_000 }),
 });
 export type HttpSettings = z.infer<typeof HttpSettings>;
 

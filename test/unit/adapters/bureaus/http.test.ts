@@ -230,7 +230,7 @@ describe('createResilientClient', () => {
     });
   });
 
-  it('opens the breaker after consecutive failures, fails fast, then half-opens and closes', async () => {
+  it('opens the breaker when failures fill the window, fails fast, then half-opens and closes', async () => {
     // Prepare
     const transport = fakeTransport({ [`GET ${URL_}`]: [unavailable, unavailable, ok('{"back":true}')] });
     const { clock, options: o } = options({
@@ -254,6 +254,42 @@ describe('createResilientClient', () => {
     expect(trial.body).toEqual({ back: true });
     expect(client.breakerState()).toBe('closed');
     expect(transport.requests).toHaveLength(3);
+  });
+
+  it('stays closed through clustered failures of a bureau having a bad day, and opens in an outage', async () => {
+    // Prepare: 50 good calls, then four rounds of 5 failures in a row among 45 good ones (10 %), then an outage.
+    let outage = false;
+    let served = 0;
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: () => {
+        served += 1;
+        if (outage) return unavailable;
+        const round = served - 50;
+        return round > 0 && (round - 1) % 50 < 5 ? unavailable : ok('{}');
+      },
+    });
+    const { options: o } = options({
+      maxAttempts: 1,
+      breaker: { failureThreshold: 5, resetAfterMs: 30_000 },
+    });
+    const client = createResilientClient(transport, o);
+    const call = () =>
+      client.getJson(URL_).then(
+        () => 'ok',
+        (e: unknown) => (e instanceof CircuitOpenError ? 'open' : 'failed'),
+      );
+    // Act
+    const badDay: string[] = [];
+    for (let i = 0; i < 250; i++) badDay.push(await call());
+    outage = true;
+    const duringOutage: string[] = [];
+    for (let i = 0; i < 40; i++) duringOutage.push(await call());
+    // Assess
+    expect(badDay.filter((r) => r === 'failed')).toHaveLength(20);
+    expect(badDay).not.toContain('open');
+    // Half of the 50-call window must have failed: 25 failures after healthy traffic.
+    expect(duringOutage.indexOf('open')).toBe(25);
+    expect(duringOutage.slice(25).every((r) => r === 'open')).toBe(true);
   });
 
   it('reopens the breaker when the half-open trial fails', async () => {

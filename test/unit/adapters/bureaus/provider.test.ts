@@ -42,7 +42,7 @@ describe('BureauConfig', () => {
       baseDelayMs: 200,
       maxDelayMs: 5000,
       rateLimitPerSecond: 10,
-      breaker: { failureThreshold: 5, resetAfterMs: 30_000 },
+      breaker: { failureThreshold: 5, failureRate: 0.5, windowSize: 50, resetAfterMs: 30_000 },
     });
     expect(config.companiesHouse.rateLimitPerSecond).toBe(2);
     expect(bad.success).toBe(false);
