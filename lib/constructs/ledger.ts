@@ -6,20 +6,18 @@
  * KMS-encrypted, TLS-only, versioned, private and access-logged; the function may update subject
  * items, read `incoming/*` and write `reports/*`, nothing else.
  */
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LEDGER_PREFIXES } from '#functions/ledger-drop/create-handler.ts';
+import { CredmonFunction } from './function.ts';
 
 /** The ledger drop function: not queue-fed, so it lives here rather than in the catalogue. */
 export const LEDGER_FUNCTION = {
@@ -58,7 +56,7 @@ export interface CredmonLedgerDropProps {
 export class CredmonLedgerDrop extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
-  readonly function: nodejs.NodejsFunction;
+  readonly function: CredmonFunction;
   /** Drop events the function could not take after retries. */
   readonly deadLetterQueue: sqs.Queue;
 
@@ -99,41 +97,24 @@ export class CredmonLedgerDrop extends Construct {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `credmon ${LEDGER_FUNCTION.name} function`,
-    });
-    logGroup.grantWrite(role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(props.entryRoot ?? process.cwd(), LEDGER_FUNCTION.entry),
-      handler: 'handler',
-      description: `credmon ${LEDGER_FUNCTION.name}`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+    this.function = new CredmonFunction(this, 'Function', {
+      name: LEDGER_FUNCTION.name,
+      entry: LEDGER_FUNCTION.entry,
+      entryRoot: props.entryRoot,
       memorySize: LEDGER_FUNCTION.memoryMb,
       timeout: Duration.seconds(LEDGER_FUNCTION.timeoutSeconds),
-      tracing: lambda.Tracing.ACTIVE,
-      role,
-      logGroup,
       environment: {
         TABLE_NAME: props.table.tableName,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'credmon',
       },
       environmentEncryption: props.encryptionKey,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      onFailure: {
+        withoutDeadLetterQueue:
+          'Invoked asynchronously by an EventBridge rule whose target has its own dead-letter queue; the outcome of each file is its report.',
       },
+      logRetention: props.logRetention,
+      removalPolicy,
     });
 
     // setPaymentExperience: one conditional UpdateItem per customer; nothing else of the table.
@@ -169,12 +150,7 @@ export class CredmonLedgerDrop extends Construct {
     const bucketId = Stack.of(this).resolve(
       Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket),
     );
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-      },
+    Validations.of(this.function.executionRole).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LEDGER_PREFIXES.incoming}*]`,
         reason:
@@ -183,17 +159,6 @@ export class CredmonLedgerDrop extends Construct {
       {
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${LEDGER_PREFIXES.reports}*]`,
         reason: 'Each import report is written under reports/: the function writes that prefix only.',
-      },
-    );
-    const runtime =
-      'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
-    Validations.of(this.function).acknowledge(
-      { id: 'AwsSolutions-L1', reason: runtime },
-      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
-          'Invoked asynchronously by an EventBridge rule whose target has its own dead-letter queue; the outcome of each file is its report.',
       },
     );
 
