@@ -4,7 +4,6 @@
  * routes need (the portfolio index, never a Scan); the drop bucket is KMS-encrypted, TLS-only,
  * versioned, private, with server access logs.
  */
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -14,13 +13,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE } from '#shared/catalogue.ts';
+import { CredmonFunction } from './function.ts';
 
 /** The portfolio functions: not queue-fed, so they live here rather than in the catalogue. */
 export const PORTFOLIO_FUNCTIONS = {
@@ -77,8 +76,8 @@ export interface CredmonPortfolioProps {
 
 export class CredmonPortfolio extends Construct {
   readonly api: apigw.HttpApi;
-  readonly apiFunction: nodejs.NodejsFunction;
-  readonly dropFunction: nodejs.NodejsFunction;
+  readonly apiFunction: CredmonFunction;
+  readonly dropFunction: CredmonFunction;
   readonly dropBucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
   /** Drop events the function could not take after retries. */
@@ -97,40 +96,23 @@ export class CredmonPortfolio extends Construct {
       POWERTOOLS_SERVICE_NAME: 'credmon',
     };
 
-    const fn = (key: keyof typeof PORTFOLIO_FUNCTIONS): nodejs.NodejsFunction => {
+    const fn = (key: keyof typeof PORTFOLIO_FUNCTIONS): CredmonFunction => {
       const definition = PORTFOLIO_FUNCTIONS[key];
-      const name = key === 'api' ? 'Api' : 'Drop';
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, { retention, removalPolicy });
-      const role = new iam.Role(this, `${name}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `credmon ${definition.name} function`,
-      });
-      logGroup.grantWrite(role);
-      const created = new nodejs.NodejsFunction(this, `${name}Function`, {
-        entry: path.join(props.entryRoot ?? process.cwd(), definition.entry),
-        handler: 'handler',
-        description: `credmon ${definition.name}`,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
+      return new CredmonFunction(this, `${key === 'api' ? 'Api' : 'Drop'}Function`, {
+        name: definition.name,
+        entry: definition.entry,
+        entryRoot: props.entryRoot,
         memorySize: definition.memoryMb,
         timeout: Duration.seconds(definition.timeoutSeconds),
-        tracing: lambda.Tracing.ACTIVE,
-        role,
-        logGroup,
         environment,
         environmentEncryption: props.encryptionKey,
-        bundling: {
-          minify: true,
-          sourceMap: true,
-          target: 'node22',
-          format: nodejs.OutputFormat.ESM,
-          mainFields: ['module', 'main'],
-          banner:
-            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        onFailure: {
+          withoutDeadLetterQueue:
+            'Synchronous (API) or S3-invoked with the report as its outcome: a failed import is visible in the missing report and the logs, and S3 retries it.',
         },
+        logRetention: retention,
+        removalPolicy,
       });
-      acknowledgeFunctionFindings(created, role);
-      return created;
     };
 
     // ——— API ———
@@ -209,20 +191,17 @@ export class CredmonPortfolio extends Construct {
     const bucketId = Stack.of(this).resolve(
       Stack.of(this).getLogicalId(this.dropBucket.node.defaultChild as s3.CfnBucket),
     );
-    const dropRole = this.dropFunction.role;
-    if (dropRole) {
-      Validations.of(dropRole).acknowledge(
-        {
-          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*.csv]`,
-          reason: 'Any CSV file dropped into the folder is an import: the function reads CSV files only.',
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*.result.json]`,
-          reason:
-            'Each import report is written next to its file: the function writes *.result.json objects only.',
-        },
-      );
-    }
+    Validations.of(this.dropFunction.executionRole).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*.csv]`,
+        reason: 'Any CSV file dropped into the folder is an import: the function reads CSV files only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*.result.json]`,
+        reason:
+          'Each import report is written next to its file: the function writes *.result.json objects only.',
+      },
+    );
     // S3 → EventBridge → function, set on the bucket itself: no CDK custom resource (with its
     // managed-policy role) is needed, as it would be for bucket notifications.
     (this.dropBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
@@ -286,23 +265,4 @@ export class CredmonPortfolio extends Construct {
       }),
     );
   }
-}
-
-function acknowledgeFunctionFindings(fn: lambda.IFunction, role: iam.IRole): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-  });
-  const runtime =
-    'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
-  Validations.of(fn).acknowledge(
-    { id: 'AwsSolutions-L1', reason: runtime },
-    { id: 'Serverless-LambdaLatestVersion', reason: runtime },
-    {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Synchronous (API) or S3-invoked with the report as its outcome: a failed import is visible in the missing report and the logs, and S3 retries it.',
-    },
-  );
 }
