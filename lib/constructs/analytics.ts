@@ -5,16 +5,13 @@
  * one Athena named query per analyst query of shared/analytics/queries.ts — the same queries
  * `credmon query` runs on DuckDB locally.
  */
-import * as path from 'node:path';
 import { CfnElement, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -22,6 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bindParameters, NAMED_QUERIES } from '#shared/analytics/queries.ts';
 import { athenaQueryString, GLUE_ITEM_TYPE } from '#shared/analytics/views.ts';
+import { CredmonFunction } from './function.ts';
 
 /** The export function's entry, from the repository root. */
 export const EXPORT_FUNCTION_ENTRY = 'functions/export-table/handler.ts';
@@ -66,7 +64,7 @@ export interface CredmonAnalyticsProps {
 export class CredmonAnalytics extends Construct {
   readonly exportsBucket: s3.Bucket;
   readonly resultsBucket: s3.Bucket;
-  readonly exportFunction: nodejs.NodejsFunction;
+  readonly exportFunction: CredmonFunction;
   readonly database: glue.CfnDatabase;
   readonly exportTable: glue.CfnTable;
   readonly workGroup: athena.CfnWorkGroup;
@@ -111,15 +109,6 @@ export class CredmonAnalytics extends Construct {
     this.resultsBucket = bucket('QueryResults', 'query-results/');
 
     // The export function: starts ExportTableToPointInTime; DynamoDB writes the files itself.
-    const logGroup = new logs.LogGroup(this, 'ExportLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy,
-    });
-    const role = new iam.Role(this, 'ExportRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'credmon table export: start point-in-time exports to the exports bucket',
-    });
-    logGroup.grantWrite(role);
     const deadLetterQueue = new sqs.Queue(this, 'ExportDeadLetters', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
@@ -137,18 +126,15 @@ export class CredmonAnalytics extends Construct {
         reason: 'This queue is itself the dead-letter queue of the export schedule and function.',
       },
     );
-    this.exportFunction = new nodejs.NodejsFunction(this, 'ExportFunction', {
-      entry: path.join(props.entryRoot ?? process.cwd(), EXPORT_FUNCTION_ENTRY),
-      handler: 'handler',
+    this.exportFunction = new CredmonFunction(this, 'ExportFunction', {
+      name: 'export-table',
+      entry: EXPORT_FUNCTION_ENTRY,
+      entryRoot: props.entryRoot,
       description: 'credmon scheduled DynamoDB export to S3',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      roleDescription: 'credmon table export: start point-in-time exports to the exports bucket',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
-      role,
-      logGroup,
-      deadLetterQueue,
+      onFailure: { deadLetterQueue },
       environment: {
         TABLE_ARN: props.table.tableArn,
         EXPORT_BUCKET: this.exportsBucket.bucketName,
@@ -156,16 +142,10 @@ export class CredmonAnalytics extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       environmentEncryption: props.encryptionKey,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      logRetention: props.logRetention,
+      removalPolicy,
     });
+    const role = this.exportFunction.executionRole;
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ExportTable',
@@ -187,24 +167,11 @@ export class CredmonAnalytics extends Construct {
         resources: [props.encryptionKey.keyArn],
       }),
     );
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${logicalId(this.exportsBucket)}.Arn>/${EXPORT_PREFIX}/*]`,
-        reason:
-          'Export files get names DynamoDB chooses (export id, data file names): writes are limited to the exports prefix of the one bucket.',
-      },
-    );
-    const runtime =
-      'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
-    Validations.of(this.exportFunction).acknowledge(
-      { id: 'AwsSolutions-L1', reason: runtime },
-      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
-    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId(this.exportsBucket)}.Arn>/${EXPORT_PREFIX}/*]`,
+      reason:
+        'Export files get names DynamoDB chooses (export id, data file names): writes are limited to the exports prefix of the one bucket.',
+    });
 
     const schedules = new scheduler.ScheduleGroup(this, 'Schedules', {});
     const full = props.fullExportSchedule ?? { expression: 'cron(30 2 * * ? *)', timeZone: 'Europe/Oslo' };
