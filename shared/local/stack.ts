@@ -10,7 +10,8 @@ import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publishe
 import { type Composition, compose } from '#shared/composition.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
-import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws.ts';
+import type { EmbeddedAws } from './embedded-aws.ts';
+import { startEmbeddedAwsThread } from './embedded-aws-thread.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
 
 /** Secrets of a local run: fixed, since local data is simulated, not real people's. */
@@ -56,7 +57,8 @@ export interface LocalStack {
  * await stack.stop();
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const aws = await startEmbeddedAws({
+  // In a worker thread: the emulated services' CPU is AWS's in production, not the pipeline's.
+  const aws = await startEmbeddedAwsThread({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.ports?.dynamodb ? { dynamodbPort: options.ports.dynamodb } : {}),
     ...(options.ports?.sqs ? { sqsPort: options.ports.sqs } : {}),
