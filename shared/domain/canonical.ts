@@ -56,11 +56,27 @@ function canonicalAddress(address: Address | null): Address | null {
   };
 }
 
+/** Whitespace that `collapse` would change: anything but single inner spaces. */
+const UNTIDY = /[^\S ]| {2}|^ | $/;
+
 function collapseWhitespace(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\s+/g, ' ').trim();
+  // Most strings are already tidy: testing is far cheaper than rebuilding each one.
+  if (typeof value === 'string') return UNTIDY.test(value) ? value.replace(/\s+/g, ' ').trim() : value;
   if (Array.isArray(value)) return value.map(collapseWhitespace);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, collapseWhitespace(inner)]));
+    const tidy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // A data property even for a key named __proto__, as Object.fromEntries would make it.
+      if (key === '__proto__')
+        Object.defineProperty(tidy, key, {
+          value: collapseWhitespace(inner),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else tidy[key] = collapseWhitespace(inner);
+    }
+    return tidy;
   }
   return value;
 }
@@ -70,9 +86,14 @@ function collapseWhitespace(value: unknown): unknown {
  * appointments of one person on one day) still land in one order whatever order they came in.
  */
 function sortBy<T>(items: readonly T[], key: (item: T) => string[]): T[] {
-  return items
-    .map((item) => ({ item, key: key(item), whole: stableStringify(item) }))
-    .sort((a, b) => compareKeys(a.key, b.key) || compareStrings(a.whole, b.whole))
+  // The whole content is only needed to break ties, so it is serialized only for those.
+  const keyed = items.map((item) => ({ item, key: key(item), whole: undefined as string | undefined }));
+  const whole = (entry: (typeof keyed)[number]): string => {
+    entry.whole ??= stableStringify(entry.item);
+    return entry.whole;
+  };
+  return keyed
+    .sort((a, b) => compareKeys(a.key, b.key) || compareStrings(whole(a), whole(b)))
     .map(({ item }) => item);
 }
 
@@ -97,12 +118,20 @@ export function compareStrings(a: string, b: string): number {
  * stableStringify({ b: 1, a: [{ d: 2, c: 3 }] }); // '{"a":[{"c":3,"d":2}],"b":1}'
  */
 export function stableStringify(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => compareStrings(a, b));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${stableStringify(inner)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    // Array.prototype.sort orders strings by code unit, as compareStrings does.
+    const keys = Object.keys(record).sort();
+    let text = '{';
+    for (const key of keys) {
+      const inner = record[key];
+      if (inner === undefined) continue;
+      if (text.length > 1) text += ',';
+      text += `${JSON.stringify(key)}:${stableStringify(inner)}`;
+    }
+    return `${text}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
