@@ -4,15 +4,13 @@
  * maximum concurrency). Each function gets its own role with only the permissions its job needs.
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
@@ -23,7 +21,18 @@ import {
   type QueueKey,
   TABLE,
 } from '#shared/catalogue.ts';
+import { CredmonFunction } from './function.ts';
 import { WorkQueue } from './work-queue.ts';
+
+/**
+ * cdk-nag acknowledgement for every function given the monitoring environment (its
+ * `CREDMON_BUREAUS` carries the API key's dynamic reference inside JSON).
+ */
+export const BUREAUS_SECRET_ACKNOWLEDGEMENT = {
+  id: 'CloudFormation-Validate::E1050',
+  reason:
+    "False positive: the API key's dynamic reference sits inside the CREDMON_BUREAUS JSON and the linter reads up to the JSON's last '}}'; CloudFormation resolves the reference at its own closing braces.",
+} as const;
 
 /** Powertools service name and CloudWatch namespace of credmon's custom metrics. */
 export const METRICS_NAMESPACE = 'credmon';
@@ -97,9 +106,9 @@ export class CredmonMonitoring extends Construct {
   /** Work queues by catalogue key. */
   readonly queues: Readonly<Record<QueueKey, WorkQueue>>;
   /** Queue-fed functions by catalogue key. */
-  readonly functions: Readonly<Record<string, nodejs.NodejsFunction>>;
-  readonly fanOut: nodejs.NodejsFunction;
-  readonly monitor: nodejs.NodejsFunction;
+  readonly functions: Readonly<Record<string, CredmonFunction>>;
+  readonly fanOut: CredmonFunction;
+  readonly monitor: CredmonFunction;
   /** The runtime configuration every credmon function reads (shared/config.ts), for other workers. */
   readonly environment: Readonly<Record<string, string>>;
 
@@ -155,77 +164,42 @@ export class CredmonMonitoring extends Construct {
       CREDMON_SEAL_KEY: secret(props.secretNames?.sealKey ?? 'credmon/seal-key'),
     };
 
-    const functions: Record<string, nodejs.NodejsFunction> = {};
+    const functions: Record<string, CredmonFunction> = {};
     for (const [key, definition] of queueFed) {
-      const bundledPolicy =
-        key === 'monitor' && props.policyFile ? path.resolve(props.policyFile) : undefined;
+      const bundledPolicy = key === 'monitor' ? props.policyFile : undefined;
       const policyName = bundledPolicy ? `credit-policy${path.extname(bundledPolicy)}` : undefined;
-      const name = pascal(definition.name);
-      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-        removalPolicy,
-      });
-      const role = new iam.Role(this, `${name}Role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `credmon ${definition.name} function`,
-      });
-      logGroup.grantWrite(role);
-
-      const fn = new nodejs.NodejsFunction(this, `${name}Function`, {
-        entry: path.join(entryRoot, definition.entry),
-        handler: 'handler',
-        description: `credmon ${definition.name}`,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
+      const fn = new CredmonFunction(this, `${pascal(definition.name)}Function`, {
+        name: definition.name,
+        entry: definition.entry,
+        entryRoot,
         memorySize: definition.memoryMb,
         timeout: Duration.seconds(definition.timeoutSeconds),
-        tracing: lambda.Tracing.ACTIVE,
-        role,
-        logGroup,
         environment: policyName
           ? { ...environment, CREDMON_POLICY_FILE: `/var/task/${policyName}` }
           : environment,
         environmentEncryption: props.encryptionKey,
         // The fan-out re-queues its own continuations (page cursors): that loop is intended.
         recursiveLoop: definition.source.queue === 'fanOut' ? lambda.RecursiveLoop.ALLOW : undefined,
-        bundling: {
-          minify: true,
-          sourceMap: true,
-          target: 'node22',
-          format: nodejs.OutputFormat.ESM,
-          mainFields: ['module', 'main'],
-          banner:
-            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-          ...(bundledPolicy && policyName
-            ? {
-                commandHooks: {
-                  beforeBundling: () => [],
-                  beforeInstall: () => [],
-                  afterBundling: (_input: string, outputDir: string) => [
-                    `cp "${bundledPolicy}" "${path.join(outputDir, policyName)}"`,
-                  ],
-                },
-              }
-            : {}),
+        ...(bundledPolicy && policyName ? { bundledFiles: { [policyName]: bundledPolicy } } : {}),
+        onFailure: {
+          withoutDeadLetterQueue:
+            "Invoked only by its SQS event source: failed messages go to the source queue's dead-letter queue after maxReceiveCount.",
         },
+        acknowledgements: [BUREAUS_SECRET_ACKNOWLEDGEMENT],
+        logRetention: props.logRetention,
+        removalPolicy,
       });
-
-      const source = this.queues[definition.source.queue].queue;
-      fn.addEventSource(
-        new SqsEventSource(source, {
-          batchSize: definition.source.batchSize,
-          maxBatchingWindow:
-            definition.source.maxBatchingWindowSeconds > 0
-              ? Duration.seconds(definition.source.maxBatchingWindowSeconds)
-              : undefined,
-          maxConcurrency:
-            key === 'monitor'
-              ? (props.monitorMaxConcurrency ?? definition.source.maxConcurrency)
-              : definition.source.maxConcurrency,
-          reportBatchItemFailures: true,
-        }),
-      );
-      acknowledgeFunctionFindings(fn, role);
+      fn.addQueueSource(this.queues[definition.source.queue].queue, {
+        batchSize: definition.source.batchSize,
+        maxBatchingWindow:
+          definition.source.maxBatchingWindowSeconds > 0
+            ? Duration.seconds(definition.source.maxBatchingWindowSeconds)
+            : undefined,
+        maxConcurrency:
+          key === 'monitor'
+            ? (props.monitorMaxConcurrency ?? definition.source.maxConcurrency)
+            : definition.source.maxConcurrency,
+      });
       functions[key] = fn;
     }
     this.functions = functions;
@@ -314,36 +288,6 @@ export class CredmonMonitoring extends Construct {
       }),
     );
   }
-}
-
-/** cdk-nag findings that do not apply to credmon's queue-fed functions, each with its reason. */
-function acknowledgeFunctionFindings(fn: lambda.IFunction, role: iam.IRole): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-  });
-  const runtime =
-    'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
-  Validations.of(fn).acknowledge(
-    { id: 'AwsSolutions-L1', reason: runtime },
-    { id: 'Serverless-LambdaLatestVersion', reason: runtime },
-    {
-      id: 'CloudFormation-Validate::E1050',
-      reason:
-        "False positive: the API key's dynamic reference sits inside the CREDMON_BUREAUS JSON and the linter reads up to the JSON's last '}}'; CloudFormation resolves the reference at its own closing braces.",
-    },
-    {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        "Invoked only by its SQS event source: failed messages go to the source queue's dead-letter queue after maxReceiveCount.",
-    },
-    {
-      id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason:
-        "SQS event source mappings support no on-failure destination; the source queue's redrive policy dead-letters failures.",
-    },
-  );
 }
 
 function pascal(name: string): string {

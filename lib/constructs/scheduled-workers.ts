@@ -6,18 +6,17 @@
  * send to the monitor queue; the sweeper may read the outbox index, read and clear subject state
  * items and publish to the alerts topic.
  */
-import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionDefinition, TABLE } from '#shared/catalogue.ts';
+import { CredmonFunction } from './function.ts';
+import { BUREAUS_SECRET_ACKNOWLEDGEMENT } from './monitoring.ts';
 
 export interface CredmonScheduledWorkersProps {
   /** The credmon table. */
@@ -48,8 +47,8 @@ export interface CredmonScheduledWorkersProps {
 }
 
 export class CredmonScheduledWorkers extends Construct {
-  readonly feedPoll: nodejs.NodejsFunction;
-  readonly outboxSweeper: nodejs.NodejsFunction;
+  readonly feedPoll: CredmonFunction;
+  readonly outboxSweeper: CredmonFunction;
 
   constructor(scope: Construct, id: string, props: CredmonScheduledWorkersProps) {
     super(scope, id);
@@ -107,72 +106,35 @@ export class CredmonScheduledWorkers extends Construct {
     definition: FunctionDefinition,
     props: CredmonScheduledWorkersProps,
     statements: readonly iam.PolicyStatement[],
-  ): nodejs.NodejsFunction {
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy,
-    });
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `credmon ${definition.name} function`,
-    });
-    logGroup.grantWrite(role);
-    const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
-      entry: path.join(props.entryRoot ?? process.cwd(), definition.entry),
-      handler: 'handler',
-      description: `credmon ${definition.name}`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+  ): CredmonFunction {
+    const fn = new CredmonFunction(this, `${id}Function`, {
+      name: definition.name,
+      entry: definition.entry,
+      entryRoot: props.entryRoot,
       memorySize: definition.memoryMb,
       timeout: Duration.seconds(definition.timeoutSeconds),
-      tracing: lambda.Tracing.ACTIVE,
       // One poll or sweep at a time: a second one would only race the first for the same items.
       reservedConcurrentExecutions: 1,
       // Scheduled every few minutes: a failed run is simply the next run's work, never retried late.
       retryAttempts: 0,
-      role,
-      logGroup,
-      environment: { ...props.environment },
+      environment: props.environment,
       environmentEncryption: props.encryptionKey,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
-    for (const statement of statements) fn.addToRolePolicy(statement);
-
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    });
-    const runtime =
-      'nodejs22.x on purpose: the local pipeline runs the same code on Node 22 and the Lambda runtime tracks the local Node major.';
-    Validations.of(fn).acknowledge(
-      { id: 'AwsSolutions-L1', reason: runtime },
-      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
-      {
-        id: 'CloudFormation-Validate::E1050',
-        reason:
-          "False positive: the API key's dynamic reference sits inside the CREDMON_BUREAUS JSON and the linter reads up to the JSON's last '}}'; CloudFormation resolves the reference at its own closing braces.",
-      },
-      {
-        id: 'Serverless-LambdaDLQ',
-        reason:
+      onFailure: {
+        withoutDeadLetterQueue:
           'Invoked by its schedule every few minutes with no payload worth keeping: a failed poll leaves the feed cursor where it was and a failed sweep leaves the outbox pending, so the next run redoes the work; the Errors and OutboxAge alarms report failures.',
       },
-      {
-        id: 'Serverless-LambdaAsyncFailureDestination',
-        reason:
-          'Same as the DLQ: the next scheduled run is the retry, and the function alarms report failures.',
-      },
-    );
+      acknowledgements: [
+        BUREAUS_SECRET_ACKNOWLEDGEMENT,
+        {
+          id: 'Serverless-LambdaAsyncFailureDestination',
+          reason:
+            'Same as the DLQ: the next scheduled run is the retry, and the function alarms report failures.',
+        },
+      ],
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    for (const statement of statements) fn.addToRolePolicy(statement);
     return fn;
   }
 }

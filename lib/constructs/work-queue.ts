@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '#shared/catalogue.ts';
+import { checkVisibilityTimeout } from './function.ts';
 
 /** Dead letters are kept as long as SQS allows, for inspection and redrive. */
 const DLQ_RETENTION = Duration.days(14);
@@ -36,12 +37,11 @@ export class WorkQueue extends Construct {
     super(scope, id);
     const { definition } = props;
     const visibilityTimeout = Duration.seconds(definition.visibilityTimeoutSeconds);
-    if (
-      props.consumerTimeout &&
-      definition.visibilityTimeoutSeconds < 6 * props.consumerTimeout.toSeconds()
-    ) {
-      throw new Error(
-        `queue ${definition.name}: visibility timeout ${definition.visibilityTimeoutSeconds}s is below 6 × the consumer's timeout (${props.consumerTimeout.toSeconds()}s)`,
+    if (props.consumerTimeout) {
+      checkVisibilityTimeout(
+        definition.name,
+        definition.visibilityTimeoutSeconds,
+        props.consumerTimeout.toSeconds(),
       );
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
