@@ -1,11 +1,11 @@
 /** `credmon local`: the whole pipeline on the embedded AWS against the bureau simulator. */
-import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AlertV1 } from '#shared/domain/alert.ts';
 import { acquireDataDirLock } from '#shared/local/data-dir-lock.ts';
 import { runLocal } from '#shared/local/run.ts';
-import { loadScenario } from '#shared/simulator/scenario.ts';
-import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
+import type { WorldSource } from '#shared/simulator/thread.ts';
+import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { describeFlags, parseFlags, UsageError } from './args.ts';
 import type { CliCommand, CliIO } from './command.ts';
 import { runServe } from './local-serve.ts';
@@ -115,9 +115,13 @@ export const localCommand: CliCommand = {
       ).finally(() => logFile?.end());
     }
     if (flags.port !== undefined) throw new UsageError('--port needs --serve');
-    const world = flags.scenario
-      ? loadScenario(JSON.parse(readFileSync(flags.scenario, 'utf8')), flags.scenario)
-      : createWorld({ seed: flags.seed, subjects: flags.subjects, startDate: flags['start-date'] });
+    // By recipe: the simulator then runs in its own thread, as the bureaus are remote services.
+    const world: WorldSource = flags.scenario
+      ? { kind: 'scenario', file: flags.scenario }
+      : {
+          kind: 'generated',
+          options: { seed: flags.seed, subjects: flags.subjects, startDate: flags['start-date'] },
+        };
     const alertsOut = flags['alerts-out'] ? createWriteStream(flags['alerts-out']) : null;
     const logFile = flags['log-file'] ? createWriteStream(flags['log-file'], { flags: 'a' }) : null;
     const progress = io.stderr.isTTY === true && !flags.json;

@@ -8,6 +8,7 @@ import { AlertV1 } from '#shared/domain/alert.ts';
 import type { RiskClass } from '#shared/domain/risk/assessment.ts';
 import type { Tier } from '#shared/domain/subject.ts';
 import { startSimulator } from '#shared/simulator/server.ts';
+import { startSimulatorThread, type WorldSource } from '#shared/simulator/thread.ts';
 import type { SimWorld } from '#shared/simulator/types.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
 import { startLocalPipeline } from './pipeline.ts';
@@ -21,7 +22,11 @@ export interface FaultRates {
 }
 
 export interface LocalRunOptions {
-  readonly world: SimWorld;
+  /**
+   * The world, or its recipe: from a recipe the simulator runs in a worker thread (the bureaus'
+   * CPU is then not the pipeline's, as in production); a world object is served in this thread.
+   */
+  readonly world: SimWorld | WorldSource;
   readonly days: number;
   readonly faults?: FaultRates;
   readonly seed?: number;
@@ -105,13 +110,16 @@ function metricCounter() {
  */
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummary> {
   const started = Date.now();
-  const world = options.world;
-  world.advanceTo(0);
-  const simulator = await startSimulator({
-    world,
+  const simulatorOptions = {
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
-  });
+  };
+  const simulator =
+    'advanceTo' in options.world
+      ? await startSimulator({ ...simulatorOptions, world: options.world })
+      : await startSimulatorThread({ ...simulatorOptions, source: options.world });
+  const { world } = simulator;
+  simulator.setDay(0);
   const clock = () => new Date(`${world.today()}T06:00:00.000Z`);
   const metrics = metricCounter();
   const pipeline = await startLocalPipeline({
@@ -172,7 +180,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
     };
 
     for (let day = 0; day < options.days; day++) {
-      world.advanceTo(day);
+      simulator.setDay(day);
       const date = world.today();
       // Alerts a crashed publish left behind go out first; then the feeds, whose changes reach
       // subscribers within this poll, before the day's tier runs.

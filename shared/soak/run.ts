@@ -32,14 +32,10 @@ import { LOCAL_PREFIX } from '#shared/local/bootstrap.ts';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from '#shared/local/schedule-expressions.ts';
 import { mulberry32 } from '#shared/simulator/prng.ts';
-import {
-  type FaultRates,
-  startSimulator,
-  type ThrottleBursts,
-  worldTransport,
-} from '#shared/simulator/server.ts';
+import { type FaultRates, type ThrottleBursts, worldTransport } from '#shared/simulator/server.ts';
+import { startSimulatorThread } from '#shared/simulator/thread.ts';
 import type { SimWorld } from '#shared/simulator/types.ts';
-import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
+import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
 import type { JobSubject } from '#shared/use-cases/ports.ts';
 import {
@@ -143,19 +139,22 @@ class InjectedCrash extends Error {
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
-  const world = createWorld({
-    seed: options.seed,
-    subjects: options.subjects,
-    startDate: options.startDate ?? DEFAULT_START_DATE,
-  });
-  world.advanceTo(0);
-  const simulator = await startSimulator({
-    world,
+  // The bureaus are remote services: the simulator serves from a worker thread, this thread keeps a copy.
+  const simulator = await startSimulatorThread({
+    source: {
+      kind: 'generated',
+      options: {
+        seed: options.seed,
+        subjects: options.subjects,
+        startDate: options.startDate ?? DEFAULT_START_DATE,
+      },
+    },
     faults: options.faults ?? DEFAULT_FAULTS,
     seed: options.seed,
     holdMs: 500,
     ...(options.throttleBursts !== null ? { throttleBursts: options.throttleBursts ?? DEFAULT_BURSTS } : {}),
   });
+  const { world } = simulator;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'credmon-soak-'));
   const clock = () => new Date(`${world.today()}T06:00:00.000Z`);
   const crashRate = options.crashRate ?? 0.05;
@@ -222,7 +221,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     let restarts = 0;
     for (let day = 0; day < options.days; day++) {
-      world.advanceTo(day);
+      simulator.setDay(day);
       const date = world.today();
       const tiers = new Set<Tier>(
         TIERS_BY_SCHEDULE.filter((entry) => day === 0 || firesOnDate(entry.expression, date)).map(
