@@ -6,13 +6,16 @@
  * failures and checks the queue can outlast the function.
  */
 import * as path from 'node:path';
-import { type Acknowledgment, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Acknowledgment, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -107,6 +110,26 @@ export interface QueueSourceProps {
   readonly maxBatchingWindow?: Duration;
   /** Concurrent invocations the source may drive (at least 2). */
   readonly maxConcurrency: number;
+}
+
+export interface ObjectCreatedRuleProps {
+  /** The bucket; it must announce its objects on EventBridge. */
+  readonly bucket: s3.IBucket;
+  /** The keys that invoke the function: a key prefix or suffix. */
+  readonly key: { readonly prefix: string } | { readonly suffix: string };
+  /** The rule's description. */
+  readonly description: string;
+  /**
+   * What happens to the dead-letter queue when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export interface ObjectCreatedRule {
+  readonly rule: events.Rule;
+  /** Events the function could not take after retries. */
+  readonly deadLetterQueue: sqs.Queue;
 }
 
 /**
@@ -243,6 +266,42 @@ export class CredmonFunction extends nodejs.NodejsFunction {
       reason:
         "SQS event source mappings support no on-failure destination; the source queue's redrive policy dead-letters failures.",
     });
+  }
+
+  /**
+   * Invokes the function for each object created in a bucket under a key prefix or suffix, through an
+   * EventBridge rule (no notification custom resource) that retries twice and then keeps the event
+   * in an encrypted dead-letter queue. The queue and rule are created beside the function, named
+   * after its id like its log group (`<prefix>DeadLetterQueue`, `<prefix>Rule`).
+   *
+   * @example
+   * fn.addObjectCreatedRule({ bucket, key: { suffix: '.csv' }, description: 'credmon: a CSV file dropped' });
+   */
+  addObjectCreatedRule(props: ObjectCreatedRuleProps): ObjectCreatedRule {
+    const scope = this.node.scope;
+    if (!scope) throw new Error(`${this.node.path} has no scope to create its rule in`);
+    const prefix = siblingPrefix(this.node.id);
+    const deadLetterQueue = new sqs.Queue(scope, `${prefix}DeadLetterQueue`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const reason = `This is the dead-letter queue of the rule '${props.description}'.`;
+    Validations.of(deadLetterQueue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason },
+      { id: 'Serverless-SQSRedrivePolicy', reason },
+    );
+    const rule = new events.Rule(scope, `${prefix}Rule`, {
+      description: props.description,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.bucket.bucketName] }, object: { key: [props.key] } },
+      },
+      targets: [new targets.LambdaFunction(this, { retryAttempts: 2, deadLetterQueue })],
+    });
+    return { rule, deadLetterQueue };
   }
 }
 

@@ -8,13 +8,11 @@
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LEDGER_PREFIXES } from '#functions/ledger-drop/create-handler.ts';
 import { CredmonFunction } from './function.ts';
@@ -162,32 +160,11 @@ export class CredmonLedgerDrop extends Construct {
       },
     );
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the ledger drop rule.' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This is the dead-letter queue of the ledger drop rule.' },
-    );
-    new events.Rule(this, 'Rule', {
+    this.deadLetterQueue = this.function.addObjectCreatedRule({
+      bucket: this.bucket,
+      key: { prefix: LEDGER_PREFIXES.incoming },
       description: 'credmon: an AR ledger dropped into the ledger folder',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: {
-          bucket: { name: [this.bucket.bucketName] },
-          object: { key: [{ prefix: LEDGER_PREFIXES.incoming }] },
-        },
-      },
-      targets: [
-        new targets.LambdaFunction(this.function, {
-          retryAttempts: 2,
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
-    });
+      removalPolicy,
+    }).deadLetterQueue;
   }
 }

@@ -9,14 +9,12 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE } from '#shared/catalogue.ts';
 import { CredmonFunction } from './function.ts';
@@ -207,30 +205,12 @@ export class CredmonPortfolio extends Construct {
     (this.dropBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
       eventBridgeConfiguration: { eventBridgeEnabled: true },
     };
-    this.dropDeadLetterQueue = new sqs.Queue(this, 'DropDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy,
-    });
-    Validations.of(this.dropDeadLetterQueue).acknowledge(
-      { id: 'AwsSolutions-SQS3', reason: 'This is the dead-letter queue of the drop folder rule.' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This is the dead-letter queue of the drop folder rule.' },
-    );
-    new events.Rule(this, 'DropRule', {
+    this.dropDeadLetterQueue = this.dropFunction.addObjectCreatedRule({
+      bucket: this.dropBucket,
+      key: { suffix: '.csv' },
       description: 'credmon: a CSV file dropped into the portfolio folder',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [this.dropBucket.bucketName] }, object: { key: [{ suffix: '.csv' }] } },
-      },
-      targets: [
-        new targets.LambdaFunction(this.dropFunction, {
-          retryAttempts: 2,
-          deadLetterQueue: this.dropDeadLetterQueue,
-        }),
-      ],
-    });
+      removalPolicy,
+    }).deadLetterQueue;
   }
 
   /**

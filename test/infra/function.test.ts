@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -220,6 +221,46 @@ describe('CredmonFunction.addQueueSource', () => {
     const fn = new CredmonFunction(scope, 'MonitorFunction', props(key));
     const queue = new sqs.Queue(scope, 'Jobs', { visibilityTimeout: Duration.seconds(360) });
     expect(() => fn.addQueueSource(queue, { batchSize: 1, maxConcurrency: 2 })).toThrow(/dead-letter queue/);
+  });
+});
+
+describe('CredmonFunction.addObjectCreatedRule', () => {
+  it('invokes the function for matching new objects with two retries and a dead-letter queue beside it', () => {
+    // Prepare
+    const { stack, scope, key } = workersScope();
+    const fn = new CredmonFunction(scope, 'DropFunction', props(key));
+    const bucket = new s3.Bucket(scope, 'DropBucket');
+    // Act
+    const { deadLetterQueue } = fn.addObjectCreatedRule({
+      bucket,
+      key: { suffix: '.csv' },
+      description: 'a CSV file dropped',
+    });
+    // Assess
+    expect(scope.node.tryFindChild('DropDeadLetterQueue')).toBe(deadLetterQueue);
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::SQS::Queue', {
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'a CSV file dropped',
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { object: { key: [{ suffix: '.csv' }] } },
+      },
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+          DeadLetterConfig: {
+            Arn: {
+              'Fn::GetAtt': [stack.getLogicalId(deadLetterQueue.node.defaultChild as sqs.CfnQueue), 'Arn'],
+            },
+          },
+        }),
+      ],
+    });
   });
 });
 
