@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Change } from './diff.ts';
 import type { RiskAssessment } from './risk/assessment.ts';
-import { resolveSeverity, type Severity } from './severity.ts';
+import { RISK_CLASS_IMPROVED_SEVERITY, resolveSeverity, type Severity } from './severity.ts';
 import type { ProceedingKind, Snapshot, SubjectState } from './snapshot.ts';
 
 /** Event types, in the order events are reported (most consequential families first). */
@@ -104,7 +104,7 @@ export type DetectEventsInput = {
  * did not move; a new accounts period is `accounts-published`, revised figures of the same period
  * `key-figures-changed`; overdue filing turning true is `accounts-overdue`; a score move of at least
  * {@link SCORE_EVENT_THRESHOLD} is `score-changed`; a different risk class is `risk-class-changed`
- * with a `/risk/class` change. Events come in the order of `EventType.options`.
+ * with a `/risk/class` change (at {@link RISK_CLASS_IMPROVED_SEVERITY} when the class improved). Events come in the order of `EventType.options`.
  *
  * @example
  * detectEvents({ previous, next, changes: diffSnapshots(previous, next), previousRisk, nextRisk });
@@ -139,9 +139,11 @@ export function detectEvents(input: DetectEventsInput): DetectedEvent[] {
       const changes = [...(groups.get(type) ?? [])].sort((a, b) =>
         a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
       );
+      const improved =
+        type === 'risk-class-changed' && previousClass !== undefined && input.nextRisk.class < previousClass;
       return {
         type,
-        severity: severity(type),
+        severity: improved ? RISK_CLASS_IMPROVED_SEVERITY : severity(type),
         changes,
         occurredAt: occurredAt(type, changes, previous, next),
       };

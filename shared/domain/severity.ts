@@ -57,3 +57,9 @@ export const DEFAULT_SEVERITY: Record<EventType, Severity> = {
 export function resolveSeverity(type: EventType, overrides?: Partial<Record<EventType, Severity>>): Severity {
   return overrides?.[type] ?? DEFAULT_SEVERITY[type];
 }
+
+/**
+ * A risk class that got better is good news, not an emergency: it is reported at this severity
+ * whatever the table says for `risk-class-changed`, which applies to deteriorations.
+ */
+export const RISK_CLASS_IMPROVED_SEVERITY: Severity = 'low';

@@ -227,6 +227,22 @@ describe('detectEvents', () => {
     ]);
   });
 
+  it('reports an improved risk class at low severity, whatever the table says for deteriorations', () => {
+    // Act
+    const improved = eventsBetween(equinor(), equinor(), { previous: risk('D', 0.3), next: risk('B') });
+    const overridden = detectEvents({
+      previous: equinor(),
+      next: equinor(),
+      changes: [],
+      previousRisk: risk('C', 0.05),
+      nextRisk: risk('A', 0.001),
+      severityOverrides: { 'risk-class-changed': 'critical' },
+    });
+    // Assess
+    expect(improved.map((e) => [e.type, e.severity])).toEqual([['risk-class-changed', 'low']]);
+    expect(overridden.map((e) => [e.type, e.severity])).toEqual([['risk-class-changed', 'low']]);
+  });
+
   it('raises no risk event when there was no previous assessment', () => {
     expect(eventsBetween(equinor(), equinor(), { previous: null, next: risk('C') })).toEqual([]);
   });
