@@ -46,6 +46,22 @@ export function isSignificantEmployeeChange(previous: number | null, next: numbe
 }
 
 /**
+ * The snapshot to store after a check: `next`, except that an employee count that moved less than
+ * the threshold keeps the previous value. The stored count is then the last one reported, so slow
+ * drift (100, 104, 108, 112) is reported once it adds up, instead of being measured step by step
+ * and never.
+ *
+ * @example
+ * holdBackEmployeeJitter(withEmployees(100), withEmployees(104)).employees; // 100
+ * holdBackEmployeeJitter(withEmployees(100), withEmployees(112)).employees; // 112
+ */
+export function holdBackEmployeeJitter(previous: Snapshot | null, next: Snapshot): Snapshot {
+  if (previous === null || previous.employees === next.employees) return next;
+  if (isSignificantEmployeeChange(previous.employees, next.employees)) return next;
+  return { ...next, employees: previous.employees };
+}
+
+/**
  * The changes from `previous` to `next`, compared after {@link canonicalizeSnapshot}, sorted by path.
  * Empty exactly when the snapshots hash alike, except for two deliberate blind spots: employee
  * jitter below the threshold, and a person's name on a role whose party ref is unchanged (the ref

@@ -7,7 +7,7 @@
  */
 import type { RecommendedAction } from '#shared/domain/actions.ts';
 import { type AlertV1, buildAlerts } from '#shared/domain/alert.ts';
-import { diffSnapshots } from '#shared/domain/diff.ts';
+import { diffSnapshots, holdBackEmployeeJitter } from '#shared/domain/diff.ts';
 import { detectEvents } from '#shared/domain/events.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
 import { withLastKnownFacts } from '#shared/domain/last-known-facts.ts';
@@ -144,7 +144,7 @@ function planCommit(
   const now = deps.now();
   const today = now.toISOString().slice(0, 10);
   const previous = state.snapshot;
-  const next = withLastKnownFacts(previous, fetched.snapshot);
+  const next = holdBackEmployeeJitter(previous, withLastKnownFacts(previous, fetched.snapshot));
   const changes = previous ? diffSnapshots(previous, next) : [];
   const risk = assessRisk({ snapshot: next, paymentExperience: state.paymentExperience, today });
   const events = detectEvents({ previous, next, changes, previousRisk: state.risk, nextRisk: risk });

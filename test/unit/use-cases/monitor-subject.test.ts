@@ -95,6 +95,26 @@ describe('monitorSubject', () => {
     expect(bankruptcy?.risk.class).toBe('D');
   });
 
+  it('reports slow employee drift once it adds up from the last reported count', async () => {
+    // Prepare: 100 employees, then steps of 4 (each below the threshold of max(5, 10 %)).
+    const withEmployees = (employees: number) => ({ ...equinor(), employees });
+    const { deps, store, publisher, job, setSnapshot } = await enrolled(withEmployees(100));
+    await monitorSubject(job(), deps);
+    // Act
+    const kinds: string[] = [];
+    for (const employees of [104, 108, 112]) {
+      setSnapshot(withEmployees(employees));
+      kinds.push((await monitorSubject(job(), deps)).kind);
+    }
+    // Assess: each step is a new hash (committed), but only 100 → 112 is a change worth an alert.
+    expect(kinds).toEqual(['changed', 'changed', 'changed']);
+    const keyFigures = publisher.published.filter((a) => a.type === 'key-figures-changed');
+    expect(keyFigures).toHaveLength(1);
+    expect(keyFigures[0]?.changes).toEqual([{ path: '/employees', old: 100, new: 112 }]);
+    expect(store.states.get(ID)?.snapshot?.employees).toBe(112);
+    expect(store.states.get(ID)?.hash).toBe(snapshotHash(withEmployees(112)));
+  });
+
   it('after a crash between the state write and the publish, the retry publishes the same alerts once', async () => {
     const { deps, store, publisher, job, crashOnce } = await enrolled(equinor());
     const planned = job();
