@@ -40,38 +40,45 @@ export interface BenchResults {
 }
 
 /**
- * Why end-to-end throughput is below 1,000 checks/s locally: a CPU profile (node:inspector) of one
- * unchanged tier run, 500 subjects, taken 2026-11-23 on the machine of this file's first run.
- * Static text: re-profile after changing the transport, the simulator or the emulators.
+ * Where a check's CPU goes locally: a CPU profile (node:inspector, main thread) of days 1–2 and
+ * the unchanged run, 1,000 subjects, taken 2026-11-23 on a 2-core machine shared with other work
+ * (load average 4–7). Static text: re-profile after changing the transport, the simulator or the
+ * emulators.
  */
 const WHERE_THE_TIME_GOES = `## Where the time goes (the throughput target)
 
-Locally every check runs in **one Node process**: the monitor handler, the bureau simulator that
-answers it, dynalite and fauxqs. Its JavaScript runs on one thread, so end-to-end throughput is
-bounded by CPU per check — the "checks per CPU-second" rows — not by queue or Lambda settings.
-A CPU profile of an unchanged tier run (500 subjects, 2.7 s of busy CPU, about 2.5–4 ms of CPU
-per unchanged check depending on load) splits as follows:
+The benchmark process has three threads: the pipeline's (the pollers and every handler
+invocation), the bureau simulator's and the embedded AWS's (dynalite, fauxqs) — in production the
+bureaus and AWS are remote services whose CPU is not credmon's. The pipeline's JavaScript runs on
+one thread, so end-to-end throughput is bounded by its CPU per check, not by queue or Lambda
+settings. A CPU profile of that thread over days 1–2 and the unchanged run (1,000 subjects)
+splits as follows:
 
 | share | where |
 |---|---|
-| 30 % | bureau HTTP on loopback, client side: \`fetch\` (undici, web streams), sockets; ≈ 3.5 requests per check (4 per Norwegian company, 5 per UK company, 1 per individual) |
-| 28 % | runtime frames, mostly triggered by those requests: microtasks, \`AbortSignal.timeout\` events, fetch resource timing, header parsing |
-| 14 % | garbage collection (mostly the same requests' objects) |
-| 9 % | AWS SDK clients (fan-out pages, job messages; few calls per unchanged check) |
-| 5 % | zod parsing of the bureau payloads |
-| 5 % | canonical snapshot and hash |
-| 5 % | the simulator rendering its answers and its HTTP server |
-| 2 % | the embedded AWS (an unchanged check writes nothing) |
+| 25 % | credmon's own code: adapters, the monitor use case, JSON.parse of bureau bodies (4 %) |
+| 16 % | socket writes on loopback (the kernel's TCP work for both ends is charged to the sender) |
+| 12 % | AWS SDK clients (fan-out pages, job messages, state reads) |
+| 12 % | node:http client and agent, streams, events, microtasks: ≈ 3.5 bureau requests per check (4 per Norwegian company, 5 per UK company, 1 per individual) |
+| 9 % | zod parsing of the bureau payloads |
+| 9 % | idle (waiting for the simulator or the embedded AWS) |
+| 6 % | canonical snapshot and hash |
+| 4 % | garbage collection |
 
-So ≥ 1,000 checks/s here needs ≤ 1 ms of CPU per check on one core, 3–4× less than measured. No
-safe knob gets there: raising monitor concurrency (8 → 32 invocations) only shortened a
-500-subject run whose jobs were too few to fill 8 × 10 parallel records (5.4 s → 2.9 s on a loaded
-machine, same CPU); at 10,000 subjects 80 jobs are in flight and the process is CPU-bound, so the
-catalogue's settings are kept. What would move it, in order of payoff: a keep-alive
-\`node:http\` agent instead of \`fetch\` in the bureau transport (the largest share above), the
-simulator in a worker thread or its own process, and several monitor workers (worker threads),
-as Lambda gives each concurrent invocation its own CPU. In AWS the ceiling is the bureaus' rate
-limits, not this: 8 concurrent monitor invocations each spend a few ms of CPU per check.
+The earlier profile (everything on one thread, bureau calls through \`fetch\`) had 30 % in
+\`fetch\` (undici, web streams), 28 % in runtime work those requests caused (\`AbortSignal.timeout\`
+timers, resource timing), 14 % in garbage collection and 7 % in the simulator and the emulators.
+The bureau transport is now \`node:http\`/\`node:https\` with keep-alive agents
+(shared/adapters/bureaus/transport.ts), the simulator and the embedded AWS run in worker threads,
+and canonicalization no longer rebuilds tidy strings; on the same machine, side by side at 2,000
+subjects, that took days 1–2 from about 250 to about 600 checks/s and the unchanged run from
+about 360 to about 900.
+
+What is left between this and ≥ 1,000 checks/s is the pipeline thread's own CPU (about 1.6–2 ms
+per check here, on a loaded machine): several monitor workers (worker threads, as Lambda gives
+each concurrent invocation its own CPU) would spread it over the cores, and on 2 cores shared with
+the simulator and the emulators that is the remaining lever. In AWS the ceiling is the bureaus'
+rate limits, not this: 8 concurrent monitor invocations each spend a few ms of CPU per check.
 `;
 
 /** Scheduled invocations per day of operation: one daily tier run, feed polls and sweeps every 5 minutes. */
@@ -392,9 +399,11 @@ Measured ${results.date} by \`${results.command}\`, all rows side by side in one
 
 **Machine:** ${m.cpu}, ${m.cores} cores, ${fmt(m.memoryGb, 1)} GB memory, Node ${m.node}, ${m.os}.
 Load average at the start: ${m.loadAverage.map((n) => n.toFixed(1)).join(' / ')} (1 / 5 / 15 min);
-everything — the embedded AWS (dynalite, fauxqs), the bureau simulator, the pollers and the
-handlers — shares this machine's cores in one Node process, so the throughput rows measure the
-pipeline *and* its emulators.
+everything runs in one Node process on this machine's cores: the pollers and the handlers on its
+main thread, the bureau simulator in one worker thread and the embedded AWS (dynalite, fauxqs) in
+another, as the bureaus and AWS are other machines in production. The throughput rows therefore
+measure the pipeline while its emulators take their share of the same cores, and the CPU-second
+rows count all three threads.
 
 ${table}
 
