@@ -70,9 +70,10 @@ The earlier profile (everything on one thread, bureau calls through \`fetch\`) h
 timers, resource timing), 14 % in garbage collection and 7 % in the simulator and the emulators.
 The bureau transport is now \`node:http\`/\`node:https\` with keep-alive agents
 (shared/adapters/bureaus/transport.ts), the simulator and the embedded AWS run in worker threads,
-and canonicalization no longer rebuilds tidy strings; on the same machine, side by side at 2,000
-subjects, that took days 1–2 from about 250 to about 600 checks/s and the unchanged run from
-about 360 to about 900.
+and canonicalization no longer rebuilds tidy strings. Side by side at 2,000 subjects on the same
+machine (two runs of each, alternating, load average 4.5–5.5 from other work) that took days 1–2
+from 250–330 to 540–650 checks/s and the unchanged run from 360–400 to 820–920; at 10,000 subjects
+(the table above) days 1–2 went from 334 to 654 checks/s.
 
 What is left between this and ≥ 1,000 checks/s is the pipeline thread's own CPU (about 1.6–2 ms
 per check here, on a loaded machine): several monitor workers (worker threads, as Lambda gives
