@@ -17,7 +17,8 @@ import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import { QUEUES, type QueueKey, SCHEDULES } from '#shared/catalogue.ts';
 import { Tier } from '#shared/domain/subject.ts';
 import { loadScenario } from '#shared/simulator/scenario.ts';
-import { type FaultRates, type Simulator, startSimulator } from '#shared/simulator/server.ts';
+import type { FaultRates, Simulator } from '#shared/simulator/server.ts';
+import { startSimulatorThread } from '#shared/simulator/thread.ts';
 import type { SimWorld } from '#shared/simulator/types.ts';
 import { createWorld } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
@@ -176,13 +177,22 @@ export async function startWorldStack(options: WorldStackOptions): Promise<World
     firedDay: -1,
     lastRuns: {},
   };
-  const world = worldOf(state.world);
-  world.advanceTo(state.day);
-  const simulator = await startSimulator({
-    world,
+  // The simulator serves from a worker thread (the bureaus' CPU is not the pipeline's); this
+  // thread keeps an identical copy of the world for the clock and the portfolio.
+  const recipe = state.world;
+  const simulator = await startSimulatorThread({
+    source:
+      recipe.kind === 'scenario'
+        ? recipe
+        : {
+            kind: 'generated',
+            options: { seed: recipe.seed, subjects: recipe.subjects, startDate: recipe.startDate },
+          },
+    day: state.day,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
+  const { world } = simulator;
   let pipeline: LocalPipeline;
   try {
     pipeline = await startLocalPipeline({
@@ -361,7 +371,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       try {
         if (state.firedDay >= state.day) {
           state.day += 1;
-          world.advanceTo(state.day);
+          stack.simulator.setDay(state.day);
           stack.saveState();
         }
         await fireDue();
