@@ -85,7 +85,8 @@ const SIMULATOR_ONLY = ['--subjects', '--seed', '--start-date', '--no-ledger'];
 
 export const backtestCommand: CliCommand = {
   name: 'backtest',
-  summary: "measure the risk model's AUC, Gini, class default rates and calibration on a simulated or exported history",
+  summary:
+    "measure the risk model's AUC, Gini, class default rates and calibration on a simulated or exported history",
   help: HELP,
   async run(argv, io) {
     const { flags, help } = parseFlags(argv, FLAGS);

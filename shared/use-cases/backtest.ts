@@ -47,7 +47,6 @@ export interface BacktestResult extends BacktestMetrics {
   ledgerRejected: number;
 }
 
-
 /**
  * Runs the backtest over a generated world from its day 0 to `days`.
  *
