@@ -6,7 +6,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TIER_SHARDS } from '#shared/catalogue.ts';
+import type { Tier } from '#shared/domain/subject.ts';
 import type { FanOutRequest, JobQueue, JobSubject, MonitorJob, SubjectStore } from './ports.ts';
+
+/**
+ * The tiers a tier's run checks. The change feeds name a subject only when its registry entry
+ * changes; its accounts and everything the credit bureau knows (remarks, collection, score) change
+ * without a feed entry, so the feed tier's subjects are also checked in full with the daily tier.
+ */
+export const TIERS_CHECKED_BY: Readonly<Record<Tier, readonly Tier[]>> = {
+  feed: ['feed'],
+  daily: ['daily', 'feed'],
+  weekly: ['weekly'],
+  monthly: ['monthly'],
+};
 
 export interface FanOutDependencies {
   readonly store: SubjectStore;
@@ -32,10 +45,11 @@ export interface FanOutResult {
 }
 
 /**
- * Handles one fan-out request: splits a tier into shards, or pages one shard.
+ * Handles one fan-out request: splits a tier into shards (of every tier in
+ * {@link TIERS_CHECKED_BY}), or pages one shard.
  *
  * @example
- * await fanOut({ tier: 'daily', requestedBy: 'schedule' }, deps); // sends 16 shard requests
+ * await fanOut({ tier: 'weekly', requestedBy: 'schedule' }, deps); // sends 16 shard requests
  */
 export async function fanOut(
   request: FanOutRequest,
@@ -46,13 +60,9 @@ export async function fanOut(
   const requestedAt = request.requestedAt ?? deps.now().toISOString();
   if (request.subjectId !== undefined) return checkOne(request.subjectId, request, runId, requestedAt, deps);
   if (request.shard === undefined) {
-    const shards: FanOutRequest[] = Array.from({ length: TIER_SHARDS }, (_, shard) => ({
-      tier: request.tier,
-      runId,
-      requestedAt,
-      shard,
-      cursor: null,
-    }));
+    const shards: FanOutRequest[] = TIERS_CHECKED_BY[request.tier].flatMap((tier) =>
+      Array.from({ length: TIER_SHARDS }, (_, shard) => ({ tier, runId, requestedAt, shard, cursor: null })),
+    );
     await deps.queue.sendFanOut(shards);
     return { subjects: 0, jobs: 0, continued: true };
   }

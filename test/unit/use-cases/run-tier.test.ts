@@ -30,13 +30,39 @@ describe('fanOut', () => {
     const store = await storeWith(3);
     const queue = new RecordingQueue();
     await fanOut(
-      { tier: 'daily', requestedBy: 'schedule' },
+      { tier: 'weekly', requestedBy: 'schedule' },
       { store, queue, now, remainingMs: () => 60_000 },
     );
     expect(queue.fanOuts).toHaveLength(TIER_SHARDS);
     expect(new Set(queue.fanOuts.map((r) => r.runId)).size).toBe(1);
     expect(queue.jobs).toHaveLength(0);
     expect(store.reads).toBe(0);
+  });
+
+  it('checks the feed tier with the daily run, since the feeds do not name accounts or bureau changes', async () => {
+    // Prepare
+    const store = new InMemoryStore();
+    for (const [id, tier] of [
+      ['d-1', 'daily'],
+      ['f-1', 'feed'],
+      ['f-2', 'feed'],
+      ['w-1', 'weekly'],
+    ] as const) {
+      await store.enrol({ ...subjectFor(equinor()), id, tier }, null);
+    }
+    const runTier = async (tier: 'daily' | 'weekly') => {
+      const queue = new RecordingQueue();
+      const deps = { store, queue, now, remainingMs: () => 60_000 };
+      await fanOut({ tier, requestedBy: 'schedule' }, deps);
+      for (const shard of [...queue.fanOuts]) await fanOut(shard, deps);
+      return queue.jobs.flatMap((job) => job.subjects.map((subject) => `${job.tier}:${subject.id}`)).sort();
+    };
+    // Act
+    const daily = await runTier('daily');
+    const weekly = await runTier('weekly');
+    // Assess
+    expect(daily).toEqual(['daily:d-1', 'feed:f-1', 'feed:f-2']);
+    expect(weekly).toEqual(['weekly:w-1']);
   });
 
   it('pages a shard into jobs of several subjects each', async () => {
