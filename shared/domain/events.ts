@@ -101,7 +101,8 @@ export type DetectEventsInput = {
  * Groups changes into events. A first snapshot (no previous) is exactly one `baseline` event.
  * Otherwise: a state move names its event (`bankruptcy`, `dissolved`, `removed-from-registry`, …,
  * else `status-changed`), and so does a newly opened proceeding of the same kind even when the state
- * did not move; a new accounts period is `accounts-published`, revised figures of the same period
+ * did not move; a new accounts period (new figures, or a later period end from a registry that
+ * publishes filings only) is `accounts-published`, revised figures of the same period
  * `key-figures-changed`; overdue filing turning true is `accounts-overdue`; a score move of at least
  * {@link SCORE_EVENT_THRESHOLD} is `score-changed`; a different risk class is `risk-class-changed`
  * with a `/risk/class` change (at {@link RISK_CLASS_IMPROVED_SEVERITY} when the class improved). Events come in the order of `EventType.options`.
@@ -201,7 +202,18 @@ function classifyFiling(change: Change, field: string | undefined): EventType | 
       ? (change.new as { overdue?: boolean } | null)?.overdue === true
       : change.new === true;
   const overdueChanged = field === undefined || field === 'overdue';
-  return overdueChanged && isOverdue && !wasOverdue ? 'accounts-overdue' : ATTACH_TO_ACCOUNTS;
+  if (overdueChanged && isOverdue && !wasOverdue) return 'accounts-overdue';
+  // A registry that publishes filings but not figures (Companies House) shows new accounts only as
+  // a later period end: that is a new period published, as new figures are elsewhere.
+  const periodEnd = (value: unknown): unknown =>
+    field === undefined ? (value as { lastPeriodEnd?: unknown } | null)?.lastPeriodEnd : value;
+  if (field === undefined || field === 'lastPeriodEnd') {
+    const before = periodEnd(change.old);
+    const after = periodEnd(change.new);
+    if (typeof before === 'string' && typeof after === 'string' && after > before)
+      return 'accounts-published';
+  }
+  return ATTACH_TO_ACCOUNTS;
 }
 
 function classifyCredit(change: Change, field: string | undefined, added: boolean): EventType | null {

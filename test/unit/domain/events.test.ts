@@ -243,6 +243,40 @@ describe('detectEvents', () => {
     expect(overridden.map((e) => [e.type, e.severity])).toEqual([['risk-class-changed', 'low']]);
   });
 
+  it('reports a later period end without figures (a Companies House filing) as accounts-published', () => {
+    // Prepare: a UK company's profile gives filing dates only, no figures.
+    const previous: Snapshot = {
+      ...equinor(),
+      identity: { ...equinor().identity, country: 'GB' },
+      accounts: null,
+      accountsFiling: { lastPeriodEnd: '2024-11-30', nextDue: '2026-08-31', overdue: false },
+    };
+    const next: Snapshot = {
+      ...previous,
+      accountsFiling: { lastPeriodEnd: '2025-11-30', nextDue: '2027-08-31', overdue: false },
+    };
+    const dueDateOnly: Snapshot = {
+      ...previous,
+      accountsFiling: { ...previous.accountsFiling!, nextDue: '2026-09-30' },
+    };
+    // Act
+    const filed = eventsBetween(previous, next);
+    const moved = eventsBetween(previous, dueDateOnly);
+    // Assess
+    expect(filed).toEqual([
+      {
+        type: 'accounts-published',
+        severity: 'info',
+        occurredAt: null,
+        changes: [
+          { path: '/accountsFiling/lastPeriodEnd', old: '2024-11-30', new: '2025-11-30' },
+          { path: '/accountsFiling/nextDue', old: '2026-08-31', new: '2027-08-31' },
+        ],
+      },
+    ]);
+    expect(moved).toEqual([]);
+  });
+
   it('raises no risk event when there was no previous assessment', () => {
     expect(eventsBetween(equinor(), equinor(), { previous: null, next: risk('C') })).toEqual([]);
   });
