@@ -43,6 +43,7 @@ import {
   type DeliveredAlert,
   duplicateAlertGroups,
   matchChanges,
+  missedChanges,
   readDeadLetter,
   undeliveredAlerts,
 } from './verify.ts';
@@ -89,6 +90,12 @@ export interface SoakReport {
   changesMade: number;
   changesReported: number;
   unmatchedChangesByKind: Record<string, number>;
+  /** Changes of subjects checked every day (never dead-lettered) that must raise an alert. */
+  dailyChangesDue: number;
+  /** Of those, changes no alert of the expected type followed (see missedChanges); part of `lost`. */
+  missedChanges: number;
+  missedChangesByKind: Record<string, number>;
+  missedExamples: string[];
   /** stateMismatches + historyGaps + undeliveredAlerts: see the module comment. */
   lost: number;
   /** Subjects whose stored hash differs from a fault-free fetch on the last day. */
@@ -249,13 +256,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await pipeline.waitIdle();
 
     // The operator's redrive: dead-lettered jobs go back to the monitor queue until none is left.
-    const deadLetters = { subjects: 0, reasons: {} as Record<string, number> };
+    const deadLetters = { subjects: 0, reasons: {} as Record<string, number>, ids: new Set<string>() };
     let dlqRedriveRounds = 0;
     let remaining = await redriveDeadLetters(pipeline, deadLetters);
     while (remaining > 0 && dlqRedriveRounds < 5) {
       dlqRedriveRounds++;
       await pipeline.waitIdle();
-      remaining = await redriveDeadLetters(pipeline, { subjects: 0, reasons: {} });
+      remaining = await redriveDeadLetters(pipeline, { subjects: 0, reasons: {}, ids: deadLetters.ids });
     }
     const dlqAfterRedrive = remaining;
     await pipeline.waitIdle();
@@ -298,6 +305,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deliveredIds = new Set(alerts.map((alert) => alert.alertId));
     const undelivered = undeliveredAlerts(table.alertIds, deliveredIds);
     const match = matchChanges(world.truth().changes, alerts, world.startDate, options.days);
+    // Daily subjects are checked after every day, unless a fault sent one to the dead-letter queue
+    // until the final redrive: those are left to the end-state check.
+    const checkedDaily = new Set(
+      portfolio.filter((s) => s.tier === 'daily' && !deadLetters.ids.has(s.id)).map((s) => s.id),
+    );
+    const missed = missedChanges(world.truth().changes, alerts, checkedDaily, world.startDate, options.days);
+    const missedCount = Object.values(missed.missedByKind).reduce((a, b) => a + b, 0);
     const depths = await pipeline.queueDepths();
     const bureau = simulator.stats();
     const malformedDeadLettered = deadLetters.reasons.MalformedPayloadError ?? 0;
@@ -311,7 +325,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       changesMade: match.changesMade,
       changesReported: match.changesReported,
       unmatchedChangesByKind: match.unmatchedByKind,
-      lost: stateMismatches + historyGaps + undelivered.length,
+      lost: stateMismatches + historyGaps + undelivered.length + missedCount,
+      dailyChangesDue: missed.due,
+      missedChanges: missedCount,
+      missedChangesByKind: missed.missedByKind,
+      missedExamples: missed.examples,
       stateMismatches,
       historyGaps,
       undeliveredAlerts: undelivered.length,
@@ -425,7 +443,7 @@ async function reattachSubscriber(pipeline: LocalPipeline): Promise<string> {
 /** Moves every dead-lettered monitor job back to the monitor queue; returns how many subjects it moved. */
 async function redriveDeadLetters(
   pipeline: LocalPipeline,
-  into: { subjects: number; reasons: Record<string, number> },
+  into: { subjects: number; reasons: Record<string, number>; ids: Set<string> },
 ): Promise<number> {
   const { sqs } = pipeline.composition.clients;
   const dlqUrl = pipeline.resources.dlqUrls.monitorJobs;
@@ -443,6 +461,10 @@ async function redriveDeadLetters(
         into.reasons[reason] = (into.reasons[reason] ?? 0) + count;
       moved += letter.subjects;
       const { failures: _failures, ...job } = JSON.parse(body) as Record<string, unknown>;
+      if (Array.isArray(job.subjects)) {
+        for (const subject of job.subjects as { id?: unknown }[])
+          if (typeof subject.id === 'string') into.ids.add(subject.id);
+      }
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: pipeline.resources.queueUrls.monitorJobs,

@@ -3,7 +3,8 @@
  * subscriber received, count what was lost, duplicated or left behind.
  */
 import type { AlertV1 } from '#shared/domain/alert.ts';
-import type { SimChange } from '#shared/simulator/types.ts';
+import type { EventType } from '#shared/domain/events.ts';
+import type { ChangeKind, SimChange } from '#shared/simulator/types.ts';
 
 /** One alert message as the subscriber received it. */
 export interface DeliveredAlert {
@@ -121,4 +122,82 @@ export function readDeadLetter(body: string): DeadLetter {
     reasons['queue-redrive'] = subjects;
   }
   return { subjects, reasons };
+}
+
+/**
+ * The alert each kind of simulator change must raise once a check sees it; null where none is due
+ * by design: a closed collection case, and bureau score moves (only moves of at least
+ * SCORE_EVENT_THRESHOLD points are news, and the simulator's score changes are often smaller).
+ */
+export const EXPECTED_ALERT: Readonly<Record<ChangeKind, EventType | null>> = {
+  address: 'address-changed',
+  name: 'name-changed',
+  'managing-director': 'management-changed',
+  board: 'board-changed',
+  auditor: 'auditor-changed',
+  'accounts-published': 'accounts-published',
+  'accounts-overdue': 'accounts-overdue',
+  'payment-remark-added': 'payment-remark-added',
+  'payment-remark-resolved': 'payment-remark-resolved',
+  'collection-opened': 'debt-collection-opened',
+  'collection-closed': null,
+  'debt-register-added': 'debt-register-changed',
+  'debt-register-removed': 'debt-register-changed',
+  score: null,
+  'credit-limit': 'credit-limit-changed',
+  bankruptcy: 'bankruptcy',
+  liquidation: 'liquidation',
+  'forced-dissolution': 'forced-dissolution',
+  restructuring: 'restructuring',
+  dissolved: 'dissolved',
+  removed: 'removed-from-registry',
+  emigrated: 'emigrated',
+  deceased: 'deceased',
+};
+
+export interface MissedChanges {
+  /** Changes of the watched subjects that must raise an alert. */
+  readonly due: number;
+  /** Of those, changes no alert of the expected type followed, by kind. */
+  readonly missedByKind: Record<string, number>;
+  /** Up to ten of them, `subject@day:kind`, to start an investigation from. */
+  readonly examples: string[];
+}
+
+/**
+ * Per-change proof for subjects checked after every simulated day: nothing such a subject does can
+ * be made and undone between two checks, so each change of day d whose kind has an
+ * {@link EXPECTED_ALERT} must be followed by a delivered alert of that type, for that subject,
+ * detected on day d or later. (Subjects checked less often are covered by the end-state check.)
+ *
+ * @example
+ * missedChanges(truth.changes, alerts, new Set(['sim-00001']), '2026-07-15', 30).missedByKind; // {}
+ */
+export function missedChanges(
+  changes: readonly SimChange[],
+  delivered: readonly AlertV1[],
+  watched: ReadonlySet<string>,
+  startDate: string,
+  days: number,
+): MissedChanges {
+  const start = Date.parse(`${startDate}T00:00:00Z`);
+  const lastAlertDay = new Map<string, number>();
+  for (const alert of delivered) {
+    const day = Math.floor((Date.parse(alert.detectedAt) - start) / 86_400_000);
+    const key = `${alert.subject.id}#${alert.type}`;
+    lastAlertDay.set(key, Math.max(day, lastAlertDay.get(key) ?? -1));
+  }
+  let due = 0;
+  const missedByKind: Record<string, number> = {};
+  const examples: string[] = [];
+  for (const change of changes) {
+    if (change.day < 1 || change.day >= days || !watched.has(change.subjectId)) continue;
+    const expected = EXPECTED_ALERT[change.kind as ChangeKind] ?? null;
+    if (expected === null) continue;
+    due++;
+    if ((lastAlertDay.get(`${change.subjectId}#${expected}`) ?? -1) >= change.day) continue;
+    missedByKind[change.kind] = (missedByKind[change.kind] ?? 0) + 1;
+    if (examples.length < 10) examples.push(`${change.subjectId}@${change.day}:${change.kind}`);
+  }
+  return { due, missedByKind, examples };
 }

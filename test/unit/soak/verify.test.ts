@@ -2,6 +2,7 @@ import type { AlertV1 } from '#shared/domain/alert.ts';
 import {
   duplicateAlertGroups,
   matchChanges,
+  missedChanges,
   readDeadLetter,
   undeliveredAlerts,
 } from '#shared/soak/verify.ts';
@@ -57,6 +58,30 @@ describe('soak checks', () => {
 
     // Assess
     expect(match).toEqual({ changesMade: 2, changesReported: 1, unmatchedByKind: { score: 1 } });
+  });
+
+  it('demands of a daily subject an alert of the expected type for each change, on its day or later', () => {
+    // Prepare: day 0 is 2026-07-15. Subject a is watched, w is not.
+    const changes = [
+      { day: 1, subjectId: 'a', kind: 'address' }, // alerted on day 1
+      { day: 2, subjectId: 'a', kind: 'accounts-published' }, // only an older accounts alert: missed
+      { day: 3, subjectId: 'a', kind: 'collection-opened' }, // an alert of another type: missed
+      { day: 3, subjectId: 'a', kind: 'collection-closed' }, // raises nothing by design
+      { day: 4, subjectId: 'w', kind: 'bankruptcy' }, // not watched
+    ];
+    const delivered = [
+      alert('a', 2, 'address-changed', 'al_1', '2026-07-16T06:00:00.000Z'),
+      alert('a', 2, 'accounts-published', 'al_2', '2026-07-16T06:00:00.000Z'),
+      alert('a', 3, 'debt-register-changed', 'al_3', '2026-07-18T06:00:00.000Z'),
+    ];
+    // Act
+    const missed = missedChanges(changes, delivered, new Set(['a']), '2026-07-15', 10);
+    // Assess
+    expect(missed).toEqual({
+      due: 3,
+      missedByKind: { 'accounts-published': 1, 'collection-opened': 1 },
+      examples: ['a@2:accounts-published', 'a@3:collection-opened'],
+    });
   });
 
   it('reads the reasons of a dead-lettered job and of a job the queue moved itself', () => {
