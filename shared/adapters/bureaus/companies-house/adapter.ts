@@ -220,6 +220,9 @@ async function fetchInsolvency(get: Get, number: string): Promise<ChInsolvency |
   return parseWire(ChInsolvency, response.body, { provider: COMPANIES_HOUSE, path });
 }
 
+/** `company_status_detail` of a company the Gazette has proposed to strike off the register. */
+const STRIKE_OFF_PROPOSED = 'active-proposal-to-strike-off';
+
 function statusOf(profile: ChCompanyProfile, insolvency: ChInsolvency | null, warnings: string[]): Status {
   const known = STATUS[profile.company_status];
   if (!known) warnings.push(`unknown company_status '${profile.company_status}' mapped to unknown`);
@@ -242,6 +245,14 @@ function statusOf(profile: ChCompanyProfile, insolvency: ChInsolvency | null, wa
       (a.since ?? '').localeCompare(b.since ?? ''),
   );
   let state: SubjectState = known?.state ?? 'unknown';
+  // A company proposed for striking off stays `active` until the Gazette's second notice dissolves
+  // it two months later: creditors must object in that window, so it is forced dissolution already
+  // (whether the registrar or the directors asked for it).
+  if (profile.company_status === 'active' && profile.company_status_detail === STRIKE_OFF_PROPOSED) {
+    state = 'forced-dissolution';
+    if (!proceedings.some((p) => p.kind === 'forced-dissolution'))
+      proceedings.unshift({ kind: 'forced-dissolution', since: null });
+  }
   // `insolvency-proceedings` says no more than that: the open cases tell which.
   if (profile.company_status === 'insolvency-proceedings') {
     const worst = proceedings[0]?.kind;

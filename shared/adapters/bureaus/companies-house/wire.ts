@@ -23,6 +23,8 @@ export const ChCompanyProfile = z.object({
   company_number: z.string(),
   company_name: z.string(),
   company_status: z.string(),
+  /** e.g. `active-proposal-to-strike-off`; absent when there is nothing to add. */
+  company_status_detail: z.string().nullish(),
   type: z.string().nullish(),
   date_of_creation: z.string().nullish(),
   date_of_cessation: z.string().nullish(),

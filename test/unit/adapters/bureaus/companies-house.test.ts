@@ -259,6 +259,28 @@ describe('Companies House provider', () => {
     expect(warnings).toEqual(["companies-house: unknown company_status 'in-limbo' mapped to unknown"]);
   });
 
+  it('reads a proposal to strike the company off as forced dissolution, though its status is still active', async () => {
+    // Prepare
+    const { provider } = chWith({
+      [profileUrl('02578066')]: withProfile('company_profile_02578066_14_lawn_road.json', {
+        company_status: 'active',
+        company_status_detail: 'active-proposal-to-strike-off',
+      }),
+      [officersUrl('02578066')]: notFound,
+      [insolvencyUrl('02578066')]: notFound,
+    });
+    // Act
+    const { snapshot, warnings } = await fetchSnapshot(business('GB', '02578066'), [provider], ctx);
+    // Assess
+    expect(snapshot.status).toEqual({
+      state: 'forced-dissolution',
+      since: null,
+      proceedings: [{ kind: 'forced-dissolution', since: null }],
+      addressProtected: false,
+    });
+    expect(warnings).toEqual([]);
+  });
+
   it('throws SubjectNotFoundError for an unknown company', async () => {
     // Prepare
     const { provider } = chWith({ [profileUrl('99999999')]: notFound });
