@@ -195,10 +195,11 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       await pipeline.waitIdle();
       await drainSubscriber();
       delivery = { day, step: 'tiers' };
-      // Enrolment asks for an immediate baseline: day 0 checks every tier, the feed tier included.
+      // Enrolment asks for an immediate baseline: day 0 checks every tier (the daily run checks the
+      // feed tier too, see TIERS_CHECKED_BY).
       const tiers = new Set<Tier>(
         day === 0
-          ? [...TIERS_BY_SCHEDULE.map((entry) => entry.tier), 'feed']
+          ? TIERS_BY_SCHEDULE.map((entry) => entry.tier)
           : TIERS_BY_SCHEDULE.filter((entry) => firesOnDate(entry.expression, date)).map(
               (entry) => entry.tier,
             ),
