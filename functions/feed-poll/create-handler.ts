@@ -51,6 +51,10 @@ export function createFeedPollHandler(deps: FeedPollHandlerDependencies) {
         results.push(result);
       }
       return results;
+    } catch (error) {
+      // The schedule retries on its next tick; the metric is what shows a feed stuck failing.
+      metrics.addMetric('FeedPollFailures', MetricUnit.Count, 1);
+      throw error;
     } finally {
       metrics.publishStoredMetrics();
     }
