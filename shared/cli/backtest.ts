@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { runExportBacktest } from '#shared/analytics/history-backtest.ts';
 import type { RiskClass } from '#shared/domain/risk/assessment.ts';
-import { ratesIncrease } from '#shared/domain/risk/backtest.ts';
+import { type BacktestMetrics, ratesIncrease } from '#shared/domain/risk/backtest.ts';
 import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { type BacktestResult, runSimulatedBacktest } from '#shared/use-cases/backtest.ts';
 import { describeFlags, parseFlags, UsageError } from './args.ts';
@@ -107,22 +107,13 @@ export const backtestCommand: CliCommand = {
         days: flags.days,
         ...(asOf === undefined ? {} : { asOf }),
       });
-      const summary: BacktestSummary = {
-        auc: result.auc,
-        gini: result.gini,
-        classes: result.classes,
-        calibration: result.calibration,
-        subjects: result.subjects,
-        defaults: result.defaults,
-        excluded: result.excluded,
+      const summary = summarize(result, {
         withLedger: 0,
-        horizonDays: result.horizonDays,
-        ratesIncrease: ratesIncrease(result.classes),
         seed: null,
         export: flags.export,
         asOf: result.asOf,
         durationMs: Date.now() - started,
-      };
+      });
       printReport(summary, io, result.notYetAssessed);
       if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       return 0;
@@ -138,27 +129,37 @@ export const backtestCommand: CliCommand = {
       },
     });
     if (progress) io.stderr.write('\r\x1b[K');
-    const summary: BacktestSummary = {
-      auc: result.auc,
-      gini: result.gini,
-      classes: result.classes,
-      calibration: result.calibration,
-      subjects: result.subjects,
-      defaults: result.defaults,
-      excluded: result.excluded,
+    const summary = summarize(result, {
       withLedger: result.withLedger,
-      horizonDays: result.horizonDays,
-      ratesIncrease: ratesIncrease(result.classes),
       seed: flags.seed,
       export: null,
       asOf: null,
       durationMs: Date.now() - started,
-    };
+    });
     printReport(summary, io);
     if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   },
 };
+
+/** The `--json` line of either kind of backtest: its metrics, then what tells the two apart. */
+function summarize(
+  result: BacktestMetrics & { excluded: number; horizonDays: number },
+  source: Pick<BacktestSummary, 'withLedger' | 'seed' | 'export' | 'asOf' | 'durationMs'>,
+): BacktestSummary {
+  return {
+    auc: result.auc,
+    gini: result.gini,
+    classes: result.classes,
+    calibration: result.calibration,
+    subjects: result.subjects,
+    defaults: result.defaults,
+    excluded: result.excluded,
+    horizonDays: result.horizonDays,
+    ratesIncrease: ratesIncrease(result.classes),
+    ...source,
+  };
+}
 
 const pct = (value: number | null, digits = 2): string =>
   value === null ? '—' : `${(value * 100).toFixed(digits)} %`;
