@@ -196,7 +196,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       await drainSubscriber();
       delivery = { day, step: 'tiers' };
       // Enrolment asks for an immediate baseline: day 0 checks every tier (the daily run checks the
-      // feed tier too, see TIERS_CHECKED_BY).
+      // feed tier too, see CHECKED_NEXT).
       const tiers = new Set<Tier>(
         day === 0
           ? TIERS_BY_SCHEDULE.map((entry) => entry.tier)

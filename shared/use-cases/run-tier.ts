@@ -10,16 +10,13 @@ import type { Tier } from '#shared/domain/subject.ts';
 import type { FanOutRequest, JobQueue, JobSubject, MonitorJob, SubjectStore } from './ports.ts';
 
 /**
- * The tiers a tier's run checks. The change feeds name a subject only when its registry entry
- * changes; its accounts and everything the credit bureau knows (remarks, collection, score) change
- * without a feed entry, so the feed tier's subjects are also checked in full with the daily tier.
+ * The tier a shard goes on to once it is paged. The change feeds name a subject only when its
+ * registry entry changes; its accounts and everything the credit bureau knows (remarks, collection,
+ * score) change without a feed entry, so the feed tier's subjects are also checked in full with the
+ * daily run. Chained per shard rather than given shard requests of their own: those would cost a
+ * message, an invocation and a query per shard even when the feed tier is empty.
  */
-export const TIERS_CHECKED_BY: Readonly<Record<Tier, readonly Tier[]>> = {
-  feed: ['feed'],
-  daily: ['daily', 'feed'],
-  weekly: ['weekly'],
-  monthly: ['monthly'],
-};
+export const CHECKED_NEXT: Readonly<Partial<Record<Tier, Tier>>> = { daily: 'feed' };
 
 export interface FanOutDependencies {
   readonly store: SubjectStore;
@@ -45,11 +42,11 @@ export interface FanOutResult {
 }
 
 /**
- * Handles one fan-out request: splits a tier into shards (of every tier in
- * {@link TIERS_CHECKED_BY}), or pages one shard.
+ * Handles one fan-out request: splits a tier into shards, or pages one shard (and then the same
+ * shard of the {@link CHECKED_NEXT} tier).
  *
  * @example
- * await fanOut({ tier: 'weekly', requestedBy: 'schedule' }, deps); // sends 16 shard requests
+ * await fanOut({ tier: 'daily', requestedBy: 'schedule' }, deps); // sends 16 shard requests
  */
 export async function fanOut(
   request: FanOutRequest,
@@ -59,10 +56,15 @@ export async function fanOut(
   const runId = request.runId ?? `${request.tier}-${deps.now().toISOString()}-${randomUUID().slice(0, 8)}`;
   const requestedAt = request.requestedAt ?? deps.now().toISOString();
   if (request.subjectId !== undefined) return checkOne(request.subjectId, request, runId, requestedAt, deps);
-  if (request.shard === undefined) {
-    const shards: FanOutRequest[] = TIERS_CHECKED_BY[request.tier].flatMap((tier) =>
-      Array.from({ length: TIER_SHARDS }, (_, shard) => ({ tier, runId, requestedAt, shard, cursor: null })),
-    );
+  const { shard } = request;
+  if (shard === undefined) {
+    const shards: FanOutRequest[] = Array.from({ length: TIER_SHARDS }, (_, index) => ({
+      tier: request.tier,
+      runId,
+      requestedAt,
+      shard: index,
+      cursor: null,
+    }));
     await deps.queue.sendFanOut(shards);
     return { subjects: 0, jobs: 0, continued: true };
   }
@@ -70,24 +72,27 @@ export async function fanOut(
   const subjectsPerJob = settings.subjectsPerJob ?? 25;
   const pageSize = settings.pageSize ?? 500;
   const reserveMs = settings.reserveMs ?? 30_000;
+  let tier: Tier | undefined = request.tier;
   let cursor = request.cursor ?? null;
   let subjects = 0;
   let jobs = 0;
   do {
-    const page = await deps.store.pageTier(request.tier, request.shard, cursor, pageSize);
+    const page = await deps.store.pageTier(tier, shard, cursor, pageSize);
+    const pageTier = tier;
     const batch = chunk(page.subjects, subjectsPerJob).map(
-      (group): MonitorJob => ({ tier: request.tier, runId, requestedAt, subjects: group }),
+      (group): MonitorJob => ({ tier: pageTier, runId, requestedAt, subjects: group }),
     );
     await deps.queue.sendMonitorJobs(batch);
     subjects += page.subjects.length;
     jobs += batch.length;
     cursor = page.cursor;
-  } while (cursor !== null && deps.remainingMs() > reserveMs);
+    if (cursor === null) tier = CHECKED_NEXT[tier];
+  } while (tier !== undefined && deps.remainingMs() > reserveMs);
 
-  if (cursor !== null) {
-    await deps.queue.sendFanOut([{ tier: request.tier, runId, requestedAt, shard: request.shard, cursor }]);
+  if (tier !== undefined) {
+    await deps.queue.sendFanOut([{ tier, runId, requestedAt, shard, cursor }]);
   }
-  return { subjects, jobs, continued: cursor !== null };
+  return { subjects, jobs, continued: tier !== undefined };
 }
 
 /** One subject's check now (its baseline after enrolment); nothing when it is not monitored. */

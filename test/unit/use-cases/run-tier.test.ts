@@ -90,4 +90,25 @@ describe('fanOut', () => {
     expect(result.subjects).toBe(50);
     expect(queue.fanOuts).toEqual([expect.objectContaining({ shard: 0, cursor: '50', runId: 'r1' })]);
   });
+
+  it('goes on to the feed tier of the same shard after the daily one, through the queue when time is short', async () => {
+    // Prepare: one page empties the daily shard, and the budget leaves no time for another.
+    const store = await storeWith(10);
+    const queue = new RecordingQueue();
+    const shardOf = (tier: 'daily' | 'feed') => ({
+      tier,
+      runId: 'r1',
+      requestedAt: now().toISOString(),
+      cursor: null,
+    });
+    // Act
+    const result = await fanOut(
+      { ...shardOf('daily'), shard: 3 },
+      { store, queue, now, remainingMs: () => 1_000 },
+      { reserveMs: 30_000 },
+    );
+    // Assess: no separate shard requests for the feed tier, one continuation into it.
+    expect(result.continued).toBe(true);
+    expect(queue.fanOuts).toEqual([{ ...shardOf('feed'), shard: 3 }]);
+  });
 });
