@@ -431,7 +431,7 @@ It writes this file (\`--out\` to write elsewhere) and prints the headline numbe
   \`skipUnchanged: false\`: every check reads its state and commits a new version, as a pipeline
   without the unchanged-hash skip would.
 - **Change rate**: changed checks / checks on days 1–2 with the skip on. The generated world's own
-  rate is below the 2 % the target assumes (about 1 % of checks a day in trial runs), so its
+  rate is below the 2 % the target assumes (1.5–1.9 % of subjects a day in its first days), so its
   subjects' event probabilities are multiplied by the world's \`eventRateScale\`
   (\`--event-rate-scale\`, ${results.eventRateScale} in this run); the row shows the rate the
   pipeline actually saw.
