@@ -73,7 +73,8 @@ The bureau transport is now \`node:http\`/\`node:https\` with keep-alive agents
 and canonicalization no longer rebuilds tidy strings. Side by side at 2,000 subjects on the same
 machine (two runs of each, alternating, load average 4.5–5.5 from other work) that took days 1–2
 from 250–330 to 540–650 checks/s and the unchanged run from 360–400 to 820–920; at 10,000 subjects
-(the table above) days 1–2 went from 334 to 654 checks/s.
+and a 3.1 % change rate days 1–2 went from 334 to 654 checks/s (the table above is at the target's
+2 % rate, on an idle machine).
 
 What is left between this and ≥ 1,000 checks/s is the pipeline thread's own CPU (about 1.6–2 ms
 per check here, on a loaded machine): several monitor workers (worker threads, as Lambda gives
