@@ -4,6 +4,7 @@
  * with a Lambda-like context whose remaining time counts down from the function's timeout.
  */
 import type { Context } from 'aws-lambda';
+import { localLambdaContext } from './poller.ts';
 
 export interface ScheduledInvocation<R> {
   /** The function's name, as in the catalogue. */
@@ -28,28 +29,11 @@ export async function invokeScheduled<R>(invocation: ScheduledInvocation<R>, eve
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const deadline = Date.now() + invocation.timeoutSeconds * 1000;
     try {
-      return await invocation.handler(event, scheduledContext(invocation.name, deadline));
+      return await invocation.handler(event, localLambdaContext(invocation.name, deadline, 512));
     } catch (error) {
       lastError = error;
       invocation.onError?.(error, attempt);
     }
   }
   throw lastError;
-}
-
-function scheduledContext(name: string, deadline: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `credmon-${name}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:credmon-${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/credmon-${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }

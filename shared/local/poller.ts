@@ -77,7 +77,10 @@ export function startPoller(sqs: SQSClient, options: PollerOptions): Poller {
     duplicated += copies.length;
     try {
       const event: SQSEvent = { Records: copies.map((message) => toRecord(message, options.queueArn)) };
-      await options.handler(event, lambdaContext(options.name, Date.now() + options.timeoutSeconds * 1000));
+      await options.handler(
+        event,
+        localLambdaContext(options.name, Date.now() + options.timeoutSeconds * 1000),
+      );
     } catch (error) {
       options.onInvocationError?.(error);
     } finally {
@@ -158,7 +161,7 @@ async function receiveBatch(
 async function invoke(sqs: SQSClient, options: PollerOptions, messages: Message[]): Promise<void> {
   const event: SQSEvent = { Records: messages.map((message) => toRecord(message, options.queueArn)) };
   const deadline = Date.now() + options.timeoutSeconds * 1000;
-  const context = lambdaContext(options.name, deadline);
+  const context = localLambdaContext(options.name, deadline);
   let failedIds: Set<string>;
   try {
     const response = await options.handler(event, context);
@@ -224,13 +227,20 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
-function lambdaContext(name: string, deadline: number): Context {
+/**
+ * The Lambda context a local invocation gets: the function's name and the time left before its
+ * deadline, which handlers read to stop paging or batching in time.
+ *
+ * @example
+ * await handler(event, localLambdaContext('monitor', Date.now() + 60_000));
+ */
+export function localLambdaContext(name: string, deadline: number, memoryMb = 1024): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `credmon-${name}`,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:credmon-${name}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: String(memoryMb),
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/aws/lambda/credmon-${name}`,
     logStreamName: 'local',
