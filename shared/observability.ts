@@ -38,7 +38,8 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     // Powertools writes through its own Console instance; redirecting it keeps the format intact.
     (logger as unknown as { console: Console }).console = sinkConsole(options.logSink);
   }
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: options.serviceName });
+  // Metrics' own warnings go through the logger (structured, and to its sink), not a bare console.
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: options.serviceName, logger });
   if (options.metricsSink) {
     (metrics as unknown as { console: Console }).console = sinkConsole(options.metricsSink);
   }

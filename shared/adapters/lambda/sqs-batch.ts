@@ -29,7 +29,9 @@ export function sqsPartialBatchHandler(
         },
       );
     } finally {
-      metrics.publishStoredMetrics();
+      // A batch whose every record failed to parse recorded nothing, and locally concurrent
+      // invocations share one Metrics: an empty flush would only warn on the console.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
   return middy(lambdaHandler, { timeoutEarlyInMillis: 0 });

@@ -105,4 +105,36 @@ describe('monitor handler', () => {
     expect(deadLettered[0]?.job.subjects.map((s) => s.id)).toEqual(['flaky']);
     expect(deadLettered[0]?.reasons).toEqual({ flaky: 'Error: bureau down for flaky' });
   });
+
+  it('fails an unparseable record alone and flushes no empty metrics set', async () => {
+    // Prepare
+    const metricLines: string[] = [];
+    const logLines: string[] = [];
+    // Powertools' Metrics writes its own warnings through a Console on process.stderr.
+    const stderr = jest.spyOn(process.stderr, 'write');
+    const handler = createMonitorHandler({
+      ...createObservability({
+        serviceName: 'test',
+        logSink: (line) => logLines.push(line),
+        metricsSink: (line) => metricLines.push(line),
+      }),
+      monitor: {} as MonitorDependencies,
+      deadLetter: async () => {},
+      requeue: async () => {},
+    });
+    const garbage = { ...record(job()), messageId: 'm2', body: '{not json' } as SQSRecord;
+    try {
+      // Act
+      const response = await handler({ Records: [garbage] }, context);
+      // Assess
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+      expect(metricLines).toEqual([]);
+      expect(logLines.join('\n')).not.toContain('No application metrics');
+      expect(stderr.mock.calls.map(([chunk]) => String(chunk)).join('')).not.toContain(
+        'No application metrics',
+      );
+    } finally {
+      stderr.mockRestore();
+    }
+  });
 });
