@@ -24,6 +24,8 @@ export const ALERT_DOCS_DIR = 'docs/alert-contract';
 
 type Example = {
   base: () => Snapshot;
+  /** What the previous snapshot held beyond its base (the item a closing event closes). */
+  before?: (s: Snapshot) => void;
   change: (s: Snapshot) => void;
   risk?: [RiskClass | null, RiskClass];
   actions?: RecommendedAction[];
@@ -39,6 +41,13 @@ const TIGHTEN: RecommendedAction[] = [
 ];
 const setStatus = (state: Snapshot['status']['state'], since: string | null) => (s: Snapshot) => {
   s.status = { ...s.status, state, since };
+};
+
+const OPEN_COLLECTION = {
+  id: 'cc-77120',
+  amount: { amount: 310_000, currency: 'NOK' },
+  openedOn: '2025-08-14',
+  closedOn: null,
 };
 
 /** How each example comes about: a realistic change to a realistic snapshot. */
@@ -220,19 +229,30 @@ const EXAMPLES: Record<EventType, Example> = {
   },
   'payment-remark-resolved': {
     base: individual,
+    before: (s) => {
+      s.credit.paymentRemarks = [
+        {
+          id: 'pr-2025-0931',
+          kind: 'inkasso',
+          amount: { amount: 12_500, currency: 'NOK' },
+          registeredOn: '2025-10-01',
+          resolvedOn: null,
+        },
+      ];
+    },
     change: (s) => {
       s.credit.paymentRemarks = [];
     },
   },
-};
-
-/** The previous snapshot of the resolved-remark example holds the remark that is then resolved. */
-const PREVIOUS_REMARK = {
-  id: 'pr-2025-0931',
-  kind: 'inkasso',
-  amount: { amount: 12_500, currency: 'NOK' },
-  registeredOn: '2025-10-01',
-  resolvedOn: null,
+  'debt-collection-closed': {
+    base: equinor,
+    before: (s) => {
+      s.credit.collectionCases = [OPEN_COLLECTION];
+    },
+    change: (s) => {
+      s.credit.collectionCases = [{ ...OPEN_COLLECTION, closedOn: '2025-10-03' }];
+    },
+  },
 };
 
 function assessment(riskClass: RiskClass): RiskAssessment {
@@ -260,8 +280,7 @@ export function exampleAlerts(): Record<EventType, AlertV1> {
     const next = example.base();
     example.change(next);
     const previous = type === 'baseline' ? null : example.base();
-    if (previous !== null && type === 'payment-remark-resolved')
-      previous.credit.paymentRemarks = [PREVIOUS_REMARK];
+    if (previous !== null) example.before?.(previous);
     const [previousClass, nextClass] = example.risk ?? (['A', 'A'] as const);
     const previousRisk = previous === null || previousClass === null ? null : assessment(previousClass);
     const risk = assessment(nextClass);

@@ -37,6 +37,7 @@ export const EventType = z.enum([
   'accounts-published',
   'key-figures-changed',
   'payment-remark-resolved',
+  'debt-collection-closed',
 ]);
 export type EventType = z.infer<typeof EventType>;
 
@@ -226,8 +227,14 @@ function classifyCredit(change: Change, field: string | undefined, added: boolea
         ? 'payment-remark-resolved'
         : null;
     }
-    case 'collectionCases':
-      return added ? 'debt-collection-opened' : null;
+    case 'collectionCases': {
+      if (added) return 'debt-collection-opened';
+      const old = change.old as { closedOn: string | null };
+      const now = change.new as { closedOn: string | null } | null;
+      return now === null || (old.closedOn === null && now.closedOn !== null)
+        ? 'debt-collection-closed'
+        : null;
+    }
     case 'debtRegister':
       return 'debt-register-changed';
     case 'score': {
@@ -263,6 +270,8 @@ function occurredAt(type: EventType, changes: Change[], previous: Snapshot, next
       return dates((r) => [r.resolvedOn]);
     case 'debt-collection-opened':
       return dates((c) => [c.openedOn]);
+    case 'debt-collection-closed':
+      return dates((c) => [c.closedOn]);
     case 'debt-register-changed':
       return dates((d) => [d.registeredOn]);
     case 'management-changed':

@@ -16,7 +16,7 @@ export type Severity = z.infer<typeof Severity>;
  * - medium: signals worth a look (other status moves, management or auditor change, overdue accounts,
  *   debt register, bureau score or limit moves).
  * - low: facts that rarely change a credit decision on their own (address, name, board, revised figures,
- *   a resolved remark).
+ *   a resolved remark, a closed collection case).
  * - info: bookkeeping (baseline, newly published accounts).
  */
 export const DEFAULT_SEVERITY: Record<EventType, Severity> = {
@@ -39,6 +39,7 @@ export const DEFAULT_SEVERITY: Record<EventType, Severity> = {
   'payment-remark-added': 'high',
   'payment-remark-resolved': 'low',
   'debt-collection-opened': 'high',
+  'debt-collection-closed': 'low',
   'debt-register-changed': 'medium',
   emigrated: 'high',
   deceased: 'critical',

@@ -126,8 +126,8 @@ export function readDeadLetter(body: string): DeadLetter {
 
 /**
  * The alert each kind of simulator change must raise once a check sees it; null where none is due
- * by design: a closed collection case, and bureau score moves (only moves of at least
- * SCORE_EVENT_THRESHOLD points are news, and the simulator's score changes are often smaller).
+ * by design: bureau score moves (only moves of at least SCORE_EVENT_THRESHOLD points are news, and
+ * the simulator's score changes are often smaller).
  */
 export const EXPECTED_ALERT: Readonly<Record<ChangeKind, EventType | null>> = {
   address: 'address-changed',
@@ -140,7 +140,7 @@ export const EXPECTED_ALERT: Readonly<Record<ChangeKind, EventType | null>> = {
   'payment-remark-added': 'payment-remark-added',
   'payment-remark-resolved': 'payment-remark-resolved',
   'collection-opened': 'debt-collection-opened',
-  'collection-closed': null,
+  'collection-closed': 'debt-collection-closed',
   'debt-register-added': 'debt-register-changed',
   'debt-register-removed': 'debt-register-changed',
   score: null,

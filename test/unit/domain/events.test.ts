@@ -18,6 +18,13 @@ function eventsBetween(
   });
 }
 
+const collectionCase = {
+  id: 'cc-1',
+  amount: { amount: 48_000, currency: 'NOK' },
+  openedOn: '2025-09-15',
+  closedOn: null,
+};
+
 type Scenario = { base: () => Snapshot; change: (s: Snapshot) => void; occurredAt: string | null };
 
 const remark = {
@@ -159,7 +166,11 @@ const SCENARIOS: Record<Exclude<EventType, 'baseline' | 'risk-class-changed'>, S
     occurredAt: null,
   },
   'payment-remark-resolved': { base: equinor, change: () => undefined, occurredAt: '2025-12-01' },
+  'debt-collection-closed': { base: equinor, change: () => undefined, occurredAt: '2025-12-03' },
 };
+
+/** Events that need an open item in the previous snapshot: tested on their own below. */
+const CLOSING_EVENTS = new Set(['payment-remark-resolved', 'debt-collection-closed']);
 
 describe('detectEvents', () => {
   it('reports a first snapshot as exactly one baseline event without changes', () => {
@@ -175,7 +186,7 @@ describe('detectEvents', () => {
     expect(events).toEqual([{ type: 'baseline', severity: 'info', changes: [], occurredAt: null }]);
   });
 
-  it.each(Object.entries(SCENARIOS).filter(([type]) => type !== 'payment-remark-resolved'))(
+  it.each(Object.entries(SCENARIOS).filter(([type]) => !CLOSING_EVENTS.has(type)))(
     'detects %s',
     (type, scenario) => {
       // Prepare
@@ -190,6 +201,41 @@ describe('detectEvents', () => {
       expect(events[0]?.changes.length).toBeGreaterThan(0);
     },
   );
+
+  it.each([
+    ['closed', { ...collectionCase, closedOn: '2025-12-03' }, '2025-12-03'],
+    ['deleted', null, null],
+  ])('detects debt-collection-closed when a case is %s', (_how, after, occurredAt) => {
+    // Prepare
+    const previous = equinor();
+    previous.credit.collectionCases = [collectionCase];
+    const next = equinor();
+    next.credit.collectionCases = after === null ? [] : [after];
+    // Act
+    const events = eventsBetween(previous, next);
+    // Assess
+    expect(events).toEqual([
+      {
+        type: 'debt-collection-closed',
+        severity: 'low',
+        occurredAt,
+        changes: [{ path: '/credit/collectionCases/cc-1', old: collectionCase, new: after }],
+      },
+    ]);
+  });
+
+  it('raises nothing when a closed collection case is amended', () => {
+    // Prepare
+    const closed = { ...collectionCase, closedOn: '2025-12-03' };
+    const previous = equinor();
+    previous.credit.collectionCases = [closed];
+    const next = equinor();
+    next.credit.collectionCases = [{ ...closed, amount: { amount: 9_000, currency: 'NOK' } }];
+    // Act
+    const events = eventsBetween(previous, next);
+    // Assess
+    expect(events).toEqual([]);
+  });
 
   it.each([
     ['resolved', { ...remark, resolvedOn: '2025-12-01' }, '2025-12-01'],

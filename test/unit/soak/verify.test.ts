@@ -66,19 +66,21 @@ describe('soak checks', () => {
       { day: 1, subjectId: 'a', kind: 'address' }, // alerted on day 1
       { day: 2, subjectId: 'a', kind: 'accounts-published' }, // only an older accounts alert: missed
       { day: 3, subjectId: 'a', kind: 'collection-opened' }, // an alert of another type: missed
-      { day: 3, subjectId: 'a', kind: 'collection-closed' }, // raises nothing by design
+      { day: 3, subjectId: 'a', kind: 'collection-closed' }, // alerted on day 3
+      { day: 3, subjectId: 'a', kind: 'score' }, // raises nothing by design
       { day: 4, subjectId: 'w', kind: 'bankruptcy' }, // not watched
     ];
     const delivered = [
       alert('a', 2, 'address-changed', 'al_1', '2026-07-16T06:00:00.000Z'),
       alert('a', 2, 'accounts-published', 'al_2', '2026-07-16T06:00:00.000Z'),
       alert('a', 3, 'debt-register-changed', 'al_3', '2026-07-18T06:00:00.000Z'),
+      alert('a', 3, 'debt-collection-closed', 'al_4', '2026-07-18T06:00:00.000Z'),
     ];
     // Act
     const missed = missedChanges(changes, delivered, new Set(['a']), '2026-07-15', 10);
     // Assess
     expect(missed).toEqual({
-      due: 3,
+      due: 4,
       missedByKind: { 'accounts-published': 1, 'collection-opened': 1 },
       examples: ['a@2:accounts-published', 'a@3:collection-opened'],
     });
