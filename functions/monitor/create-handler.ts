@@ -13,7 +13,10 @@ import { type JobSubject, MonitorJob } from '#shared/use-cases/ports.ts';
 
 export interface MonitorHandlerDependencies extends Observability {
   readonly monitor: MonitorDependencies;
-  /** Sends subjects that exhausted their retries to the dead-letter queue, with the reason. */
+  /**
+   * Sends subjects to the dead-letter queue with the reason: those that exhausted their attempts,
+   * and at once those whose error retrying cannot help ({@link outcomeOf} is `dead-letter`).
+   */
   deadLetter(job: MonitorJob, reasons: Record<string, string>): Promise<void>;
   /** Requeues the subjects of a job that failed, alone, to be retried after a delay. */
   requeue(job: MonitorJob, delaySeconds: number): Promise<void>;
@@ -42,7 +45,9 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
     const failures: Record<string, string> = {};
     // The longest wait a bureau asked for (Retry-After, an open circuit's remaining time).
     let waitAskedMs = 0;
-    const failed: JobSubject[] = [];
+    const toRetry: JobSubject[] = [];
+    // Retrying cannot help these (a malformed payload, a configuration or input error).
+    const toDeadLetter: JobSubject[] = [];
     // A few subjects at a time: bureau calls wait on the network, and a subject late in a job
     // should not wait for every one before it.
     await forEachConcurrently(job.subjects, subjectConcurrency, async (subject) => {
@@ -56,30 +61,33 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
           metrics.addMetric('AlertsRepublished', MetricUnit.Count, outcome.alerts.length);
         }
       } catch (error) {
+        const outcome = outcomeOf(error);
         metrics.addMetric('CheckErrors', MetricUnit.Count, 1);
-        logger.warn('check failed', {
-          subjectId: subject.id,
-          outcome: outcomeOf(error),
-          reason: reasonOf(error),
-        });
+        logger.warn('check failed', { subjectId: subject.id, outcome, reason: reasonOf(error) });
         failures[subject.id] = reasonOf(error);
         if (error instanceof TransientError) waitAskedMs = Math.max(waitAskedMs, error.retryAfterMs ?? 0);
-        failed.push(subject);
+        (outcome === 'dead-letter' ? toDeadLetter : toRetry).push(subject);
       }
     });
-    if (failed.length === 0) return;
+    if (toRetry.length === 0 && toDeadLetter.length === 0) return;
     // Only the failing subjects go round again: retrying the whole job would re-check the others
     // and, with several subjects per job, make one flaky subject exhaust everyone's attempts.
     const attempt = Math.max(job.attempt ?? 1, Number(record.attributes.ApproximateReceiveCount ?? '1'));
-    const failedJob: MonitorJob = { ...job, subjects: failed, attempt: attempt + 1 };
-    if (attempt >= maxAttempts) {
-      await deps.deadLetter({ ...failedJob, attempt }, failures);
-      metrics.addMetric('DeadLettered', MetricUnit.Count, failed.length);
-      return;
+    if (attempt >= maxAttempts) toDeadLetter.push(...toRetry.splice(0));
+    if (toDeadLetter.length > 0) {
+      const reasons = Object.fromEntries(
+        toDeadLetter.map((subject) => [subject.id, failures[subject.id] ?? '']),
+      );
+      await deps.deadLetter({ ...job, subjects: toDeadLetter, attempt }, reasons);
+      metrics.addMetric('DeadLettered', MetricUnit.Count, toDeadLetter.length);
     }
+    if (toRetry.length === 0) return;
     // Retrying before an open breaker half-opens would only spend the subject's attempts.
-    await deps.requeue(failedJob, Math.max(retryDelay(attempt), Math.ceil(waitAskedMs / 1000)));
-    metrics.addMetric('Requeued', MetricUnit.Count, failed.length);
+    await deps.requeue(
+      { ...job, subjects: toRetry, attempt: attempt + 1 },
+      Math.max(retryDelay(attempt), Math.ceil(waitAskedMs / 1000)),
+    );
+    metrics.addMetric('Requeued', MetricUnit.Count, toRetry.length);
   };
 
   return sqsPartialBatchHandler(processRecord, metrics);

@@ -2,7 +2,7 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { createMonitorHandler } from '#functions/monitor/create-handler.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
 import { emptySnapshot } from '#shared/domain/snapshot.ts';
-import { CircuitOpenError } from '#shared/errors.ts';
+import { CircuitOpenError, MalformedPayloadError } from '#shared/errors.ts';
 import { createObservability } from '#shared/observability.ts';
 import type { MonitorDependencies } from '#shared/use-cases/monitor-subject.ts';
 import type { JobSubject, MonitorJob } from '#shared/use-cases/ports.ts';
@@ -30,13 +30,24 @@ function record(job: MonitorJob, receiveCount = 1): SQSRecord {
   } as unknown as SQSRecord;
 }
 
-function handlerWith(failing: Set<string>) {
+const malformed = (id: string) =>
+  new MalformedPayloadError(
+    `brreg: GET /enhetsregisteret/api/enheter/${id}/roller: rollegrupper: expected array`,
+    {
+      provider: 'brreg',
+      path: `/enhetsregisteret/api/enheter/${id}/roller`,
+      issues: ['rollegrupper: expected array'],
+    },
+  );
+
+function handlerWith(failing: Set<string>, garbled: Set<string> = new Set()) {
   const requeued: { job: MonitorJob; delay: number }[] = [];
   const deadLettered: { job: MonitorJob; reasons: Record<string, string> }[] = [];
   const monitor = {
     // Unchanged unless told to fail: the job's hash matches what the bureau returns.
     fetchSnapshot: async (job: JobSubject) => {
       if (failing.has(job.id)) throw new Error(`bureau down for ${job.id}`);
+      if (garbled.has(job.id)) throw malformed(job.id);
       return { snapshot: unchanged, sources: [], warnings: [] };
     },
   } as unknown as MonitorDependencies;
@@ -104,6 +115,22 @@ describe('monitor handler', () => {
     expect(requeued).toEqual([]);
     expect(deadLettered[0]?.job.subjects.map((s) => s.id)).toEqual(['flaky']);
     expect(deadLettered[0]?.reasons).toEqual({ flaky: 'Error: bureau down for flaky' });
+  });
+
+  it('dead-letters a malformed payload on its first attempt, with its reason, and retries the rest', async () => {
+    // Prepare: retrying a payload that does not match its format cannot help; a crash can.
+    const { handler, requeued, deadLettered } = handlerWith(new Set(['flaky']), new Set(['ok']));
+    // Act
+    const response = await handler({ Records: [record(job())] }, context);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(deadLettered).toHaveLength(1);
+    expect(deadLettered[0]?.job.subjects.map((s) => s.id)).toEqual(['ok']);
+    expect(deadLettered[0]?.job.attempt).toBe(1);
+    expect(deadLettered[0]?.reasons).toEqual({
+      ok: 'MalformedPayloadError: brreg: GET /enhetsregisteret/api/enheter/ok/roller: rollegrupper: expected array',
+    });
+    expect(requeued.map((r) => r.job.subjects.map((s) => s.id))).toEqual([['flaky']]);
   });
 
   it('fails an unparseable record alone and flushes no empty metrics set', async () => {
