@@ -50,7 +50,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
   const dynamoPort = (dynamo.address() as AddressInfo).port;
 
   // fauxqs is ESM-only and loaded on demand so that importing this module stays cheap.
-  const { startFauxqs } = await import('fauxqs');
+  const { startFauxqs } = await withoutSqliteNotice(() => import('fauxqs'));
   let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
   try {
     const sqsDir = options.dataDir ? join(options.dataDir, 'sqs-sns') : undefined;
@@ -76,6 +76,24 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Loads a module without Node's "SQLite is an experimental feature" warning: fauxqs keeps its state
+ * in node:sqlite, and the notice on every `npm start` says nothing about credmon. Other warnings pass.
+ */
+async function withoutSqliteNotice<T>(load: () => Promise<T>): Promise<T> {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/^SQLite is an experimental feature/.test(text)) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await load();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 function listen(server: import('node:http').Server, port: number, host: string, what: string): Promise<void> {
