@@ -219,22 +219,12 @@ function classifyFiling(change: Change, field: string | undefined): EventType | 
 
 function classifyCredit(change: Change, field: string | undefined, added: boolean): EventType | null {
   switch (field) {
-    case 'paymentRemarks': {
+    case 'paymentRemarks':
       if (added) return 'payment-remark-added';
-      const old = change.old as { resolvedOn: string | null };
-      const now = change.new as { resolvedOn: string | null } | null;
-      return now === null || (old.resolvedOn === null && now.resolvedOn !== null)
-        ? 'payment-remark-resolved'
-        : null;
-    }
-    case 'collectionCases': {
+      return closedOrGone(change, 'resolvedOn') ? 'payment-remark-resolved' : null;
+    case 'collectionCases':
       if (added) return 'debt-collection-opened';
-      const old = change.old as { closedOn: string | null };
-      const now = change.new as { closedOn: string | null } | null;
-      return now === null || (old.closedOn === null && now.closedOn !== null)
-        ? 'debt-collection-closed'
-        : null;
-    }
+      return closedOrGone(change, 'closedOn') ? 'debt-collection-closed' : null;
     case 'debtRegister':
       return 'debt-register-changed';
     case 'score': {
@@ -246,6 +236,13 @@ function classifyCredit(change: Change, field: string | undefined, added: boolea
     default:
       return null;
   }
+}
+
+/** An item that was open and now is closed (its closing date set) or gone from the source's list. */
+function closedOrGone(change: Change, closingDate: 'resolvedOn' | 'closedOn'): boolean {
+  const before = change.old as Record<string, unknown>;
+  const after = change.new as Record<string, unknown> | null;
+  return after === null || (before[closingDate] === null && after[closingDate] !== null);
 }
 
 /** The source's own date of the event where it has one; the latest when several items moved. */

@@ -202,28 +202,6 @@ describe('detectEvents', () => {
     },
   );
 
-  it.each([
-    ['closed', { ...collectionCase, closedOn: '2025-12-03' }, '2025-12-03'],
-    ['deleted', null, null],
-  ])('detects debt-collection-closed when a case is %s', (_how, after, occurredAt) => {
-    // Prepare
-    const previous = equinor();
-    previous.credit.collectionCases = [collectionCase];
-    const next = equinor();
-    next.credit.collectionCases = after === null ? [] : [after];
-    // Act
-    const events = eventsBetween(previous, next);
-    // Assess
-    expect(events).toEqual([
-      {
-        type: 'debt-collection-closed',
-        severity: 'low',
-        occurredAt,
-        changes: [{ path: '/credit/collectionCases/cc-1', old: collectionCase, new: after }],
-      },
-    ]);
-  });
-
   it('raises nothing when a closed collection case is amended', () => {
     // Prepare
     const closed = { ...collectionCase, closedOn: '2025-12-03' };
@@ -238,23 +216,31 @@ describe('detectEvents', () => {
   });
 
   it.each([
-    ['resolved', { ...remark, resolvedOn: '2025-12-01' }, '2025-12-01'],
-    ['deleted', null, null],
-  ])('detects payment-remark-resolved when a remark is %s', (_how, after, occurredAt) => {
+    ['a remark resolved', 'paymentRemarks', remark, { ...remark, resolvedOn: '2025-12-01' }, '2025-12-01'],
+    ['a remark deleted', 'paymentRemarks', remark, null, null],
+    [
+      'a case closed',
+      'collectionCases',
+      collectionCase,
+      { ...collectionCase, closedOn: '2025-12-03' },
+      '2025-12-03',
+    ],
+    ['a case deleted', 'collectionCases', collectionCase, null, null],
+  ] as const)('detects the closing of %s', (_how, list, before, after, occurredAt) => {
     // Prepare
     const previous = equinor();
-    previous.credit.paymentRemarks = [remark];
     const next = equinor();
-    next.credit.paymentRemarks = after === null ? [] : [after];
+    Object.assign(previous.credit, { [list]: [before] });
+    Object.assign(next.credit, { [list]: after === null ? [] : [after] });
     // Act
     const events = eventsBetween(previous, next);
     // Assess
     expect(events).toEqual([
       {
-        type: 'payment-remark-resolved',
+        type: list === 'paymentRemarks' ? 'payment-remark-resolved' : 'debt-collection-closed',
         severity: 'low',
         occurredAt,
-        changes: [{ path: '/credit/paymentRemarks/pr-1', old: remark, new: after }],
+        changes: [{ path: `/credit/${list}/${before.id}`, old: before, new: after }],
       },
     ]);
   });
