@@ -48,16 +48,22 @@ export class CircuitOpenError extends TransientError {
   override readonly name = 'CircuitOpenError';
 }
 
-/** A bureau answered with a payload that does not match its documented format. */
+/**
+ * A bureau answered with a payload that does not match its documented format. JSON of the wrong
+ * shape is dead-lettered at once: asking again gets the same answer. A body that is not JSON at all
+ * (`notJson`: still so on the client's last attempt) is most often a cut-off transfer or a proxy's
+ * error page, so the queue retries it like any transport fault before it is dead-lettered.
+ */
 export class MalformedPayloadError extends CredmonError {
   override readonly name = 'MalformedPayloadError';
-  readonly outcome = 'dead-letter' as const;
+  readonly outcome: FailureOutcome;
   constructor(
     message: string,
-    readonly details: { provider: string; path: string; issues: string[] },
+    readonly details: { provider: string; path: string; issues: string[]; notJson?: boolean },
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.outcome = details.notJson ? 'retry' : 'dead-letter';
   }
 }
 

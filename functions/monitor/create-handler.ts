@@ -17,7 +17,7 @@ export interface MonitorHandlerDependencies extends Observability {
    * Sends subjects to the dead-letter queue with the reason: those that exhausted their attempts,
    * and at once those whose error retrying cannot help ({@link outcomeOf} is `dead-letter`).
    */
-  deadLetter(job: MonitorJob, reasons: Record<string, string>): Promise<void>;
+  deadLetter(job: MonitorJob, reasons: Record<string, string>, attempts: number): Promise<void>;
   /** Requeues the subjects of a job that failed, alone, to be retried after a delay. */
   requeue(job: MonitorJob, delaySeconds: number): Promise<void>;
   /** Attempts per subject (and receives per record) before it is dead-lettered with its reason. */
@@ -78,7 +78,7 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
       const reasons = Object.fromEntries(
         toDeadLetter.map((subject) => [subject.id, failures[subject.id] ?? '']),
       );
-      await deps.deadLetter({ ...job, subjects: toDeadLetter, attempt }, reasons);
+      await deps.deadLetter({ ...job, subjects: toDeadLetter }, reasons, attempt);
       metrics.addMetric('DeadLettered', MetricUnit.Count, toDeadLetter.length);
     }
     if (toRetry.length === 0) return;

@@ -11,6 +11,7 @@ const { monitor, clients, queue } = compose(config);
 export const handler = createMonitorHandler({
   ...createObservability({ serviceName: 'credmon-monitor' }),
   monitor,
-  deadLetter: (job, reasons) => deadLetterJob(clients.sqs, config.monitorDlqUrl, job, reasons),
+  deadLetter: (job, reasons, attempts) =>
+    deadLetterJob(clients.sqs, config.monitorDlqUrl, job, reasons, attempts),
   requeue: (job, delaySeconds) => queue.sendMonitorJobs([job], { delaySeconds }),
 });

@@ -113,7 +113,7 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
   const monitorHandler = createMonitorHandler({
     ...observe('credmon-monitor'),
     monitor: composition.monitor,
-    deadLetter: (job, reasons) => deadLetterJob(sqs, config.monitorDlqUrl, job, reasons),
+    deadLetter: (job, reasons, attempts) => deadLetterJob(sqs, config.monitorDlqUrl, job, reasons, attempts),
     requeue: (job, delaySeconds) => composition.queue.sendMonitorJobs([job], { delaySeconds }),
     // Simulated days do not wait on wall-clock backoff: retry after the local retry delay.
     retryDelaySeconds: () => options.retryDelaySeconds ?? 1,

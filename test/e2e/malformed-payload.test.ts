@@ -98,11 +98,16 @@ describe('a malformed bureau answer', () => {
     expect(deadLetters).toHaveLength(1);
     const letter = JSON.parse(deadLetters[0] ?? '{}') as {
       attempt?: number;
+      attempts: number;
       subjects: { id: string }[];
       failures: Record<string, string>;
     };
     expect(letter.subjects.map((s) => s.id)).toEqual(['equinor']);
-    expect(letter.attempt ?? 1).toBe(1);
+    // One attempt made, and none carried over: a redrive starts afresh.
+    expect({ attempts: letter.attempts, attempt: letter.attempt }).toEqual({
+      attempts: 1,
+      attempt: undefined,
+    });
     expect(letter.failures.equinor).toMatch(/^MalformedPayloadError: credit-bureau: unexpected payload for /);
     expect(letter.failures.equinor).toContain(BUREAU_PATH);
     expect(letter.failures.equinor).toContain('paymentRemarks');

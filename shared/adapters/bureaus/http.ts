@@ -7,7 +7,7 @@
  * - 5xx, 429, timeouts and network errors are retried, then become {@link TransientError} (the queue
  *   retries the job later); an open breaker fails fast with {@link CircuitOpenError}.
  * - a 2xx whose body is not JSON is retried (usually a cut-off transfer), then is a
- *   {@link MalformedPayloadError}.
+ *   {@link MalformedPayloadError} that the queue retries too.
  * - everything else (404, 410, other 4xx, and answers the adapter declares final) is returned.
  *
  * Messages name the provider and the URL path only: never headers (API keys), query strings or
@@ -223,9 +223,9 @@ export function createResilientClient(
         recordSuccess();
         const parsed = parseJson(response.body);
         if (parsed.ok) return { status, headers: response.headers, body: parsed.value };
-        // A 2xx body that is not JSON at all is most often a cut-off transfer: ask again. Only the
-        // last attempt's garbage is malformed; well-formed JSON in the wrong shape is caught by the
-        // adapter's schema and never retried.
+        // A 2xx body that is not JSON at all is most often a cut-off transfer: ask again. The last
+        // attempt's garbage is a retryable malformed payload; well-formed JSON in the wrong shape is
+        // caught by the adapter's schema and dead-lettered without a retry.
         lastProblem = 'answer not JSON';
         lastRetryAfter = undefined;
         if (attempt < options.maxAttempts) {
@@ -327,7 +327,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
 function malformedBody(provider: string, path: string, cause: unknown): MalformedPayloadError {
   return new MalformedPayloadError(
     `${provider}: response for ${path} is not JSON`,
-    { provider, path, issues: ['(body): not valid JSON'] },
+    { provider, path, issues: ['(body): not valid JSON'], notJson: true },
     { cause },
   );
 }

@@ -42,7 +42,7 @@ const malformed = (id: string) =>
 
 function handlerWith(failing: Set<string>, garbled: Set<string> = new Set()) {
   const requeued: { job: MonitorJob; delay: number }[] = [];
-  const deadLettered: { job: MonitorJob; reasons: Record<string, string> }[] = [];
+  const deadLettered: { job: MonitorJob; reasons: Record<string, string>; attempts: number }[] = [];
   const monitor = {
     // Unchanged unless told to fail: the job's hash matches what the bureau returns.
     fetchSnapshot: async (job: JobSubject) => {
@@ -54,8 +54,8 @@ function handlerWith(failing: Set<string>, garbled: Set<string> = new Set()) {
   const handler = createMonitorHandler({
     ...createObservability({ serviceName: 'test', logSink: () => {}, metricsSink: () => {} }),
     monitor: { ...monitor, skipUnchanged: true },
-    deadLetter: async (job, reasons) => {
-      deadLettered.push({ job, reasons });
+    deadLetter: async (job, reasons, attempts) => {
+      deadLettered.push({ job, reasons, attempts });
     },
     requeue: async (job, delay) => {
       requeued.push({ job, delay });
@@ -115,6 +115,7 @@ describe('monitor handler', () => {
     expect(requeued).toEqual([]);
     expect(deadLettered[0]?.job.subjects.map((s) => s.id)).toEqual(['flaky']);
     expect(deadLettered[0]?.reasons).toEqual({ flaky: 'Error: bureau down for flaky' });
+    expect(deadLettered[0]?.attempts).toBe(3);
   });
 
   it('dead-letters a malformed payload on its first attempt, with its reason, and retries the rest', async () => {
@@ -126,11 +127,40 @@ describe('monitor handler', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(deadLettered).toHaveLength(1);
     expect(deadLettered[0]?.job.subjects.map((s) => s.id)).toEqual(['ok']);
-    expect(deadLettered[0]?.job.attempt).toBe(1);
+    expect(deadLettered[0]?.attempts).toBe(1);
     expect(deadLettered[0]?.reasons).toEqual({
       ok: 'MalformedPayloadError: brreg: GET /enhetsregisteret/api/enheter/ok/roller: rollegrupper: expected array',
     });
     expect(requeued.map((r) => r.job.subjects.map((s) => s.id))).toEqual([['flaky']]);
+  });
+
+  it('requeues a body that was not JSON at all, like any transport fault', async () => {
+    // Prepare
+    const requeued: string[] = [];
+    const deadLettered: string[] = [];
+    const handler = createMonitorHandler({
+      ...createObservability({ serviceName: 'test', logSink: () => {}, metricsSink: () => {} }),
+      monitor: {
+        fetchSnapshot: async () => {
+          throw new MalformedPayloadError('brreg: response for /enhetsregisteret/api/enheter/1 is not JSON', {
+            provider: 'brreg',
+            path: '/enhetsregisteret/api/enheter/1',
+            issues: ['(body): not valid JSON'],
+            notJson: true,
+          });
+        },
+      } as unknown as MonitorDependencies,
+      deadLetter: async (failed) => {
+        deadLettered.push(...failed.subjects.map((s) => s.id));
+      },
+      requeue: async (failed) => {
+        requeued.push(...failed.subjects.map((s) => s.id));
+      },
+    });
+    // Act
+    await handler({ Records: [record(job())] }, context);
+    // Assess
+    expect({ requeued, deadLettered }).toEqual({ requeued: ['ok', 'flaky'], deadLettered: [] });
   });
 
   it('fails an unparseable record alone and flushes no empty metrics set', async () => {

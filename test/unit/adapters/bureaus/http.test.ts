@@ -187,7 +187,7 @@ describe('createResilientClient', () => {
     expect(transport.requests).toHaveLength(1);
   });
 
-  it('rejects a 2xx body that is not JSON as malformed', async () => {
+  it('rejects a 2xx body that is not JSON as malformed, for the queue to retry', async () => {
     // Prepare
     const transport = fakeTransport({ [`GET ${URL_}`]: ok('<html>maintenance</html>') });
     const { options: o } = options();
@@ -202,7 +202,9 @@ describe('createResilientClient', () => {
       provider: 'test-bureau',
       path: '/company/00002065',
       issues: ['(body): not valid JSON'],
+      notJson: true,
     });
+    expect((error as MalformedPayloadError).outcome).toBe('retry');
   });
 
   it('asks again after a cut-off 2xx body and returns the next good answer', async () => {
