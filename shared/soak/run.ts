@@ -90,8 +90,10 @@ export interface SoakReport {
   changesMade: number;
   changesReported: number;
   unmatchedChangesByKind: Record<string, number>;
-  /** Changes of subjects checked every day (never dead-lettered) that must raise an alert. */
+  /** Changes of the daily-tier subjects that must raise an alert (see missedChanges). */
   dailyChangesDue: number;
+  /** Changes not due: the subject's check of their day was dead-lettered and the change did not last. */
+  dailyChangesExcused: number;
   /** Of those, changes no alert of the expected type followed (see missedChanges); part of `lost`. */
   missedChanges: number;
   missedChangesByKind: Record<string, number>;
@@ -256,13 +258,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await pipeline.waitIdle();
 
     // The operator's redrive: dead-lettered jobs go back to the monitor queue until none is left.
-    const deadLetters = { subjects: 0, reasons: {} as Record<string, number>, ids: new Set<string>() };
+    const dayOf = (iso: string) =>
+      Math.floor((Date.parse(iso) - Date.parse(`${world.startDate}T00:00:00Z`)) / 86_400_000);
+    const deadLetters: DeadLetterTally = { subjects: 0, reasons: {}, unchecked: new Set() };
     let dlqRedriveRounds = 0;
-    let remaining = await redriveDeadLetters(pipeline, deadLetters);
+    let remaining = await redriveDeadLetters(pipeline, deadLetters, dayOf);
     while (remaining > 0 && dlqRedriveRounds < 5) {
       dlqRedriveRounds++;
       await pipeline.waitIdle();
-      remaining = await redriveDeadLetters(pipeline, { subjects: 0, reasons: {}, ids: deadLetters.ids });
+      remaining = await redriveDeadLetters(
+        pipeline,
+        { subjects: 0, reasons: {}, unchecked: deadLetters.unchecked },
+        dayOf,
+      );
     }
     const dlqAfterRedrive = remaining;
     await pipeline.waitIdle();
@@ -305,12 +313,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deliveredIds = new Set(alerts.map((alert) => alert.alertId));
     const undelivered = undeliveredAlerts(table.alertIds, deliveredIds);
     const match = matchChanges(world.truth().changes, alerts, world.startDate, options.days);
-    // Daily subjects are checked after every day, unless a fault sent one to the dead-letter queue
-    // until the final redrive: those are left to the end-state check.
-    const checkedDaily = new Set(
-      portfolio.filter((s) => s.tier === 'daily' && !deadLetters.ids.has(s.id)).map((s) => s.id),
+    // Daily subjects are checked after every day, but not on a day a fault sent their check to the
+    // dead-letter queue (until the final redrive).
+    const checkedDaily = new Set(portfolio.filter((s) => s.tier === 'daily').map((s) => s.id));
+    const missed = missedChanges(
+      world.truth().changes,
+      alerts,
+      checkedDaily,
+      world.startDate,
+      options.days,
+      deadLetters.unchecked,
     );
-    const missed = missedChanges(world.truth().changes, alerts, checkedDaily, world.startDate, options.days);
     const missedCount = Object.values(missed.missedByKind).reduce((a, b) => a + b, 0);
     const depths = await pipeline.queueDepths();
     const bureau = simulator.stats();
@@ -327,6 +340,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       unmatchedChangesByKind: match.unmatchedByKind,
       lost: stateMismatches + historyGaps + undelivered.length + missedCount,
       dailyChangesDue: missed.due,
+      dailyChangesExcused: missed.excused,
       missedChanges: missedCount,
       missedChangesByKind: missed.missedByKind,
       missedExamples: missed.examples,
@@ -441,9 +455,18 @@ async function reattachSubscriber(pipeline: LocalPipeline): Promise<string> {
 }
 
 /** Moves every dead-lettered monitor job back to the monitor queue; returns how many subjects it moved. */
+/** What the redrive read from the dead-letter queue. */
+interface DeadLetterTally {
+  subjects: number;
+  reasons: Record<string, number>;
+  /** `subject@day` of every dead-lettered check, the day being that of the job's tier run. */
+  readonly unchecked: Set<string>;
+}
+
 async function redriveDeadLetters(
   pipeline: LocalPipeline,
-  into: { subjects: number; reasons: Record<string, number>; ids: Set<string> },
+  into: DeadLetterTally,
+  dayOf: (iso: string) => number,
 ): Promise<number> {
   const { sqs } = pipeline.composition.clients;
   const dlqUrl = pipeline.resources.dlqUrls.monitorJobs;
@@ -461,9 +484,10 @@ async function redriveDeadLetters(
         into.reasons[reason] = (into.reasons[reason] ?? 0) + count;
       moved += letter.subjects;
       const { failures: _failures, ...job } = JSON.parse(body) as Record<string, unknown>;
+      const day = typeof job.requestedAt === 'string' ? dayOf(job.requestedAt) : Number.NaN;
       if (Array.isArray(job.subjects)) {
         for (const subject of job.subjects as { id?: unknown }[])
-          if (typeof subject.id === 'string') into.ids.add(subject.id);
+          if (typeof subject.id === 'string') into.unchecked.add(`${subject.id}@${day}`);
       }
       await sqs.send(
         new SendMessageCommand({

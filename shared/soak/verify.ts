@@ -162,6 +162,8 @@ export interface MissedChanges {
   readonly missedByKind: Record<string, number>;
   /** Up to ten of them, `subject@day:kind`, to start an investigation from. */
   readonly examples: string[];
+  /** Changes not due because the subject's check of their day was dead-lettered (see below). */
+  readonly excused: number;
 }
 
 /**
@@ -169,6 +171,9 @@ export interface MissedChanges {
  * be made and undone between two checks, so each change of day d whose kind has an
  * {@link EXPECTED_ALERT} must be followed by a delivered alert of that type, for that subject,
  * detected on day d or later. (Subjects checked less often are covered by the end-state check.)
+ * A check that was dead-lettered (`unchecked` holds `subject@day`) saw nothing that day, and a
+ * change undone by the next check is rightly never reported: the changes of that day are excused;
+ * those that last are still due, and are reported on a later day.
  *
  * @example
  * missedChanges(truth.changes, alerts, new Set(['sim-00001']), '2026-07-15', 30).missedByKind; // {}
@@ -179,6 +184,7 @@ export function missedChanges(
   watched: ReadonlySet<string>,
   startDate: string,
   days: number,
+  unchecked: ReadonlySet<string> = new Set(),
 ): MissedChanges {
   const start = Date.parse(`${startDate}T00:00:00Z`);
   const lastAlertDay = new Map<string, number>();
@@ -188,16 +194,22 @@ export function missedChanges(
     lastAlertDay.set(key, Math.max(day, lastAlertDay.get(key) ?? -1));
   }
   let due = 0;
+  let excused = 0;
   const missedByKind: Record<string, number> = {};
   const examples: string[] = [];
   for (const change of changes) {
     if (change.day < 1 || change.day >= days || !watched.has(change.subjectId)) continue;
     const expected = EXPECTED_ALERT[change.kind as ChangeKind] ?? null;
     if (expected === null) continue;
+    const reported = (lastAlertDay.get(`${change.subjectId}#${expected}`) ?? -1) >= change.day;
+    if (!reported && unchecked.has(`${change.subjectId}@${change.day}`)) {
+      excused++;
+      continue;
+    }
     due++;
-    if ((lastAlertDay.get(`${change.subjectId}#${expected}`) ?? -1) >= change.day) continue;
+    if (reported) continue;
     missedByKind[change.kind] = (missedByKind[change.kind] ?? 0) + 1;
     if (examples.length < 10) examples.push(`${change.subjectId}@${change.day}:${change.kind}`);
   }
-  return { due, missedByKind, examples };
+  return { due, missedByKind, examples, excused };
 }
