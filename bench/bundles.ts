@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { FUNCTIONS } from '#shared/catalogue.ts';
+import { EDGE_FUNCTIONS, FUNCTIONS } from '#shared/catalogue.ts';
 
 /** Under node_modules, so that the bundle's external @aws-sdk imports resolve as Lambda's runtime provides them. */
 const OUT_ROOT = path.resolve('node_modules/.cache/credmon-bench/bundles');
@@ -92,8 +92,12 @@ export async function benchBundles(env: Record<string, string>, runs = 5): Promi
     POWERTOOLS_SERVICE_NAME: 'credmon',
     POWERTOOLS_METRICS_NAMESPACE: 'Credmon',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    // The table export's settings (the CDK stack's references; the export is never started here).
+    TABLE_ARN: 'arn:aws:dynamodb:eu-north-1:123456789012:table/credmon',
+    EXPORT_BUCKET: 'credmon-exports',
+    EXPORT_KMS_KEY_ID: 'arn:aws:kms:eu-north-1:123456789012:key/00000000-0000-0000-0000-000000000000',
   };
-  for (const definition of Object.values(FUNCTIONS)) {
+  for (const definition of [...Object.values(FUNCTIONS), ...Object.values(EDGE_FUNCTIONS)]) {
     if (!existsSync(definition.entry)) continue;
     const outDir = path.join(OUT_ROOT, definition.name);
     mkdirSync(outDir, { recursive: true });

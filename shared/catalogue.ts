@@ -111,6 +111,39 @@ export const FUNCTIONS = {
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
+/**
+ * The functions at the pipeline's edges, each deployed by its own construct: the portfolio API and
+ * drop folder, the ledger drop folder and the scheduled table export. Neither fed by credmon's
+ * queues nor run by the local pipeline; defined here so that every deployed function has one
+ * definition (the benchmark bundles them all).
+ */
+export const EDGE_FUNCTIONS = {
+  portfolioApi: {
+    name: 'portfolio-api',
+    entry: 'functions/portfolio-api/handler.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  portfolioDrop: {
+    name: 'portfolio-drop',
+    entry: 'functions/portfolio-drop/handler.ts',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  ledgerDrop: {
+    name: 'ledger-drop',
+    entry: 'functions/ledger-drop/handler.ts',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  exportTable: {
+    name: 'export-table',
+    entry: 'functions/export-table/handler.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
 export const QUEUES = {
   /** Tier runs and their continuations (page cursors): keeps each fan-out invocation short. */
   fanOut: {

@@ -19,10 +19,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bindParameters, NAMED_QUERIES } from '#shared/analytics/queries.ts';
 import { athenaQueryString, GLUE_ITEM_TYPE } from '#shared/analytics/views.ts';
+import { EDGE_FUNCTIONS } from '#shared/catalogue.ts';
 import { CredmonFunction } from './function.ts';
 
-/** The export function's entry, from the repository root. */
-export const EXPORT_FUNCTION_ENTRY = 'functions/export-table/handler.ts';
 /** Where full exports land in the bucket; the Glue table reads `<prefix>/full/dt=YYYY-MM-DD/`. */
 export const EXPORT_PREFIX = 'exports';
 /** The Glue table over the full exports. */
@@ -127,13 +126,13 @@ export class CredmonAnalytics extends Construct {
       },
     );
     this.exportFunction = new CredmonFunction(this, 'ExportFunction', {
-      name: 'export-table',
-      entry: EXPORT_FUNCTION_ENTRY,
+      name: EDGE_FUNCTIONS.exportTable.name,
+      entry: EDGE_FUNCTIONS.exportTable.entry,
       entryRoot: props.entryRoot,
       description: 'credmon scheduled DynamoDB export to S3',
       roleDescription: 'credmon table export: start point-in-time exports to the exports bucket',
-      memorySize: 256,
-      timeout: Duration.seconds(30),
+      memorySize: EDGE_FUNCTIONS.exportTable.memoryMb,
+      timeout: Duration.seconds(EDGE_FUNCTIONS.exportTable.timeoutSeconds),
       onFailure: { deadLetterQueue },
       environment: {
         TABLE_ARN: props.table.tableArn,

@@ -15,15 +15,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LEDGER_PREFIXES } from '#functions/ledger-drop/create-handler.ts';
+import { EDGE_FUNCTIONS } from '#shared/catalogue.ts';
 import { CredmonFunction } from './function.ts';
 
-/** The ledger drop function: not queue-fed, so it lives here rather than in the catalogue. */
-export const LEDGER_FUNCTION = {
-  name: 'ledger-drop',
-  entry: 'functions/ledger-drop/handler.ts',
-  timeoutSeconds: 900,
-  memoryMb: 1024,
-} as const;
+/** The ledger drop function (defined in the catalogue with the other edge functions). */
+export const LEDGER_FUNCTION = EDGE_FUNCTIONS.ledgerDrop;
 
 export interface CredmonLedgerDropProps {
   /** The credmon table. */

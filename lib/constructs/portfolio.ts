@@ -16,23 +16,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TABLE } from '#shared/catalogue.ts';
+import { EDGE_FUNCTIONS, TABLE } from '#shared/catalogue.ts';
 import { CredmonFunction } from './function.ts';
 
-/** The portfolio functions: not queue-fed, so they live here rather than in the catalogue. */
+/** The portfolio functions (defined in the catalogue with the other edge functions). */
 export const PORTFOLIO_FUNCTIONS = {
-  api: {
-    name: 'portfolio-api',
-    entry: 'functions/portfolio-api/handler.ts',
-    timeoutSeconds: 29,
-    memoryMb: 1024,
-  },
-  drop: {
-    name: 'portfolio-drop',
-    entry: 'functions/portfolio-drop/handler.ts',
-    timeoutSeconds: 900,
-    memoryMb: 1024,
-  },
+  api: EDGE_FUNCTIONS.portfolioApi,
+  drop: EDGE_FUNCTIONS.portfolioDrop,
 } as const;
 
 /** Routes of the portfolio API. */
