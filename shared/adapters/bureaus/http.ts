@@ -136,24 +136,43 @@ export function createResilientClient(
     next = 0;
   };
   let openedAt: number | null = null;
-  let trialInFlight = false;
+  /** Settles when the half-open trial in flight has its outcome recorded; null when none is. */
+  let trialSettled: Promise<void> | null = null;
+  let settleTrial: () => void = () => {};
 
   const breakerState = (): BreakerState => {
     if (openedAt === null) return 'closed';
     return now() - openedAt >= options.breaker.resetAfterMs ? 'half-open' : 'open';
   };
 
-  /** Admits one attempt or fails fast; in half-open, only a single trial request goes through. */
-  const admit = (path: string): { trial: boolean } => {
-    const state = breakerState();
-    if (state === 'closed') return { trial: false };
-    if (state === 'half-open' && !trialInFlight) {
-      trialInFlight = true;
-      return { trial: true };
+  /**
+   * Admits one attempt or fails fast. In half-open a single trial request goes through and the
+   * callers that arrive meanwhile wait for its outcome: when the breaker half-opens, the checks
+   * requeued while it was open come back together, and failing all but one of them fast would
+   * spend their attempts on a bureau that is answering again.
+   */
+  const admit = async (path: string): Promise<{ trial: boolean }> => {
+    for (;;) {
+      const state = breakerState();
+      if (state === 'closed') return { trial: false };
+      if (state === 'half-open') {
+        if (trialSettled === null) {
+          trialSettled = new Promise<void>((resolve) => {
+            settleTrial = () => {
+              trialSettled = null;
+              settleTrial = () => {};
+              resolve();
+            };
+          });
+          return { trial: true };
+        }
+        await trialSettled;
+        continue;
+      }
+      const retryAfterMs =
+        openedAt === null ? undefined : Math.max(0, openedAt + options.breaker.resetAfterMs - now());
+      throw new CircuitOpenError(`${provider}: circuit open, ${path} not requested`, { retryAfterMs });
     }
-    const retryAfterMs =
-      openedAt === null ? undefined : Math.max(0, openedAt + options.breaker.resetAfterMs - now());
-    throw new CircuitOpenError(`${provider}: circuit open, ${path} not requested`, { retryAfterMs });
   };
 
   const recordSuccess = (): void => {
@@ -190,7 +209,7 @@ export function createResilientClient(
     let lastRetryAfter: number | undefined;
 
     for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
-      const { trial } = admit(path);
+      const { trial } = await admit(path);
       let response: HttpResponse;
       try {
         await limiter();
@@ -205,22 +224,22 @@ export function createResilientClient(
           options.timeoutMs,
         );
       } catch (error) {
-        if (trial) trialInFlight = false;
         recordFailure(trial);
+        if (trial) settleTrial();
         lastProblem = isTimeout(error) ? `timed out after ${options.timeoutMs} ms` : 'network error';
         lastRetryAfter = undefined;
         if (attempt < options.maxAttempts) await sleep(backoff(attempt));
         continue;
       }
-      if (trial) trialInFlight = false;
-
       const { status } = response;
-      if (requestOptions?.isFinal?.(status, response.body)) {
-        recordSuccess();
-        return { status, headers: response.headers, body: parseLenient(response.body) };
-      }
+      const final = requestOptions?.isFinal?.(status, response.body) === true;
+      // A 429 means the bureau is healthy but we are too fast: it does not count against the breaker.
+      if (status >= 500 && !final) recordFailure(trial);
+      else if (status !== 429) recordSuccess();
+      if (trial) settleTrial();
+
+      if (final) return { status, headers: response.headers, body: parseLenient(response.body) };
       if (status >= 200 && status < 300) {
-        recordSuccess();
         const parsed = parseJson(response.body);
         if (parsed.ok) return { status, headers: response.headers, body: parsed.value };
         // A 2xx body that is not JSON at all is most often a cut-off transfer: ask again. The last
@@ -235,8 +254,6 @@ export function createResilientClient(
         throw malformedBody(provider, path, parsed.error);
       }
       if (status === 429 || status >= 500) {
-        // A 429 means the bureau is healthy but we are too fast: it does not count against the breaker.
-        if (status >= 500) recordFailure(trial);
         lastProblem = `HTTP ${status}`;
         const retryAfter =
           status === 429 ? parseRetryAfter(response.headers['retry-after'], now()) : undefined;
@@ -250,7 +267,6 @@ export function createResilientClient(
         if (attempt < options.maxAttempts) await sleep(retryAfter ?? backoff(attempt));
         continue;
       }
-      recordSuccess();
       return { status, headers: response.headers, body: parseLenient(response.body) };
     }
     throw new TransientError(

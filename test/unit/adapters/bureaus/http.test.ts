@@ -294,6 +294,54 @@ describe('createResilientClient', () => {
     expect(duringOutage.slice(25).every((r) => r === 'open')).toBe(true);
   });
 
+  it.each([
+    ['succeeds', ok('{"back":true}'), ['ok', 'ok', 'ok', 'ok', 'ok'], 5],
+    ['fails', unavailable, ['failed', 'open', 'open', 'open', 'open'], 1],
+  ])(
+    'holds callers that arrive during the half-open trial until it %s',
+    async (_outcome, trialAnswer, outcomes, requestsAfterReset) => {
+      // Prepare: an open breaker, and a trial answer that waits until every caller has arrived.
+      let releaseTrial: () => void = () => {};
+      const trialGate = new Promise<void>((resolve) => {
+        releaseTrial = resolve;
+      });
+      let afterReset = 0;
+      const transport = fakeTransport({
+        [`GET ${URL_}`]: [
+          unavailable,
+          async () => {
+            afterReset += 1;
+            await trialGate;
+            return trialAnswer;
+          },
+          () => {
+            afterReset += 1;
+            return ok('{"back":true}');
+          },
+        ],
+      });
+      const { clock, options: o } = options({
+        maxAttempts: 1,
+        breaker: { failureThreshold: 1, resetAfterMs: 1000 },
+      });
+      const client = createResilientClient(transport, o);
+      await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
+      clock.t += 1000;
+      // Act: five checks requeued while the breaker was open come back at once.
+      const calls = Array.from({ length: 5 }, () =>
+        client.getJson(URL_).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof CircuitOpenError ? 'open' : 'failed'),
+        ),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      releaseTrial();
+      // Assess: one trial, then either everyone through or everyone failed fast without a request.
+      expect(await Promise.all(calls)).toEqual(outcomes);
+      expect(afterReset).toBe(requestsAfterReset);
+    },
+  );
+
   it('reopens the breaker when the half-open trial fails', async () => {
     // Prepare
     const transport = fakeTransport({ [`GET ${URL_}`]: unavailable });
