@@ -115,7 +115,7 @@ function describe(r: SoakReport): string {
     `  injected: ${r.crashesInjected} crashes after commit, ${r.duplicateDeliveries} duplicate deliveries, ${r.restarts} restart(s)`,
     `  changes: ${r.changesMade} made, ${r.changesReported} reported; alerts ${r.alertsCommitted} committed, ${r.alertsDelivered} delivered (${r.deliveries} deliveries)`,
     `  dead-lettered: ${r.dlq} subjects ${JSON.stringify(r.dlqReasons)}, ${r.dlqAfterRedrive} left after redrive; malformed retried ${r.malformedRetried}, dead-lettered ${r.malformedDeadLettered}`,
-    `  daily subjects: ${r.dailyChangesDue} changes due an alert (${r.dailyChangesExcused} excused: their day's check was dead-lettered), ${r.missedChanges} missed ${r.missedChanges > 0 ? `${JSON.stringify(r.missedChangesByKind)} e.g. ${r.missedExamples.slice(0, 3).join(' ')}` : ''}`,
+    `  daily subjects: ${r.dailyChangesDue} changes due an alert (${r.dailyChangesExcused} excused: unreported after a dead-lettered check), ${r.missedChanges} missed ${r.missedChanges > 0 ? `${JSON.stringify(r.missedChangesByKind)} e.g. ${r.missedExamples.slice(0, 3).join(' ')}` : ''}`,
     `  lost ${r.lost} (state ${r.stateMismatches}, undelivered ${r.undeliveredAlerts}, missed ${r.missedChanges}), duplicate alerts ${r.duplicateAlerts}, pending outboxes ${r.pendingOutboxes}: ${passed(r) ? 'PASS' : 'FAIL'}`,
     '',
   ].join('\n');

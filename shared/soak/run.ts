@@ -92,7 +92,7 @@ export interface SoakReport {
   unmatchedChangesByKind: Record<string, number>;
   /** Changes of the daily-tier subjects that must raise an alert (see missedChanges). */
   dailyChangesDue: number;
-  /** Changes not due: the subject's check of their day was dead-lettered and the change did not last. */
+  /** Changes not due: unreported, and the subject's check of their day or the day before was dead-lettered. */
   dailyChangesExcused: number;
   /** Of those, changes no alert of the expected type followed (see missedChanges); part of `lost`. */
   missedChanges: number;

@@ -171,9 +171,10 @@ export interface MissedChanges {
  * be made and undone between two checks, so each change of day d whose kind has an
  * {@link EXPECTED_ALERT} must be followed by a delivered alert of that type, for that subject,
  * detected on day d or later. (Subjects checked less often are covered by the end-state check.)
- * A check that was dead-lettered (`unchecked` holds `subject@day`) saw nothing that day, and a
- * change undone by the next check is rightly never reported: the changes of that day are excused;
- * those that last are still due, and are reported on a later day.
+ * A check that was dead-lettered (`unchecked` holds `subject@day`) saw nothing that day: a change
+ * of that day undone before the next check is rightly never reported, and so is a change of the
+ * next day that undoes one of the unseen day (the stored state never differed). Those are excused;
+ * every other change is still due, and one that lasts is reported on a later day.
  *
  * @example
  * missedChanges(truth.changes, alerts, new Set(['sim-00001']), '2026-07-15', 30).missedByKind; // {}
@@ -202,7 +203,8 @@ export function missedChanges(
     const expected = EXPECTED_ALERT[change.kind as ChangeKind] ?? null;
     if (expected === null) continue;
     const reported = (lastAlertDay.get(`${change.subjectId}#${expected}`) ?? -1) >= change.day;
-    if (!reported && unchecked.has(`${change.subjectId}@${change.day}`)) {
+    const unseen = (day: number) => unchecked.has(`${change.subjectId}@${day}`);
+    if (!reported && (unseen(change.day) || unseen(change.day - 1))) {
       excused++;
       continue;
     }

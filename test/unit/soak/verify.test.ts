@@ -87,19 +87,21 @@ describe('soak checks', () => {
     });
   });
 
-  it('excuses an unreported change of a day whose check was dead-lettered, and no other', () => {
-    // Prepare: a's check of day 2 was dead-lettered; the address change of day 2 was undone by
-    // day 3 (never reported), the name change lasted and was reported on day 3.
+  it('excuses an unreported change the dead-lettered check of its day or the day before hid, and no other', () => {
+    // Prepare: a's check of day 2 was dead-lettered. The address change of day 2 and its undoing on
+    // day 3 were never seen (the stored state never differed); the name change lasted and was
+    // reported on day 3; the board change of day 5 came after a good check.
     const changes = [
       { day: 2, subjectId: 'a', kind: 'address' },
       { day: 2, subjectId: 'a', kind: 'name' },
-      { day: 4, subjectId: 'a', kind: 'board' }, // checked that day: due, and missed
+      { day: 3, subjectId: 'a', kind: 'address' },
+      { day: 5, subjectId: 'a', kind: 'board' }, // due, and missed
     ];
     const delivered = [alert('a', 2, 'name-changed', 'al_1', '2026-07-18T06:00:00.000Z')];
     // Act
     const missed = missedChanges(changes, delivered, new Set(['a']), '2026-07-15', 10, new Set(['a@2']));
     // Assess
-    expect(missed).toEqual({ due: 2, missedByKind: { board: 1 }, examples: ['a@4:board'], excused: 1 });
+    expect(missed).toEqual({ due: 2, missedByKind: { board: 1 }, examples: ['a@5:board'], excused: 2 });
   });
 
   it('reads the reasons of a dead-lettered job and of a job the queue moved itself', () => {
