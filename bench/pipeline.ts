@@ -42,6 +42,11 @@ export interface StepMeasure {
    * the simulator together. On a loaded machine checks per CPU-second says more than wall time.
    */
   readonly cpuSeconds: number;
+  /**
+   * Event-loop utilization of the pipeline's thread (the pollers and every handler invocation)
+   * over the step, 0–1: near 1, throughput is bound by that one thread's CPU.
+   */
+  readonly pipelineThreadUtilization: number;
   readonly counts: AwsCounts;
   /** Per function: invocations (receives that returned messages) and busy seconds (∑ in-flight × time). */
   readonly functions: Record<string, { invocations: number; busySeconds: number }>;
@@ -185,11 +190,13 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
       lines.reset();
       const sampler = busySampler(pipeline);
       const cpuStart = process.cpuUsage();
+      const eluStart = performance.eventLoopUtilization();
       started = performance.now();
       await pipeline.requestTier('daily', 'bench');
       await pipeline.waitIdle();
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuStart);
+      const elu = performance.eventLoopUtilization(eluStart);
       const busy = sampler.stop();
       const counts = counter.snapshot();
       const invocationsOf = (url: string) => counts.nonEmptyReceives[url] ?? 0;
@@ -200,6 +207,7 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
         seconds,
         checksPerSecond: lines.totals.Checks / seconds,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        pipelineThreadUtilization: elu.utilization,
         counts,
         functions: {
           [FUNCTIONS.fanOut.name]: {
@@ -216,7 +224,8 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
       steps.push(step);
       log(
         `  ${label}: ${step.checks} checks, ${step.changes} changed, ${seconds.toFixed(2)} s, ` +
-          `${Math.round(step.checksPerSecond)} checks/s, ${Math.round(step.checks / step.cpuSeconds)} checks per CPU-second`,
+          `${Math.round(step.checksPerSecond)} checks/s, ${Math.round(step.checks / step.cpuSeconds)} checks per CPU-second, ` +
+          `pipeline thread ${Math.round(step.pipelineThreadUtilization * 100)} % busy`,
       );
     }
     return { subjects: options.subjects, skipUnchanged: options.skipUnchanged, baselineSeconds, steps };

@@ -50,9 +50,10 @@ const WHERE_THE_TIME_GOES = `## Where the time goes (the throughput target)
 The benchmark process has three threads: the pipeline's (the pollers and every handler
 invocation), the bureau simulator's and the embedded AWS's (dynalite, fauxqs) — in production the
 bureaus and AWS are remote services whose CPU is not credmon's. The pipeline's JavaScript runs on
-one thread, so end-to-end throughput is bounded by its CPU per check, not by queue or Lambda
-settings. A CPU profile of that thread over days 1–2 and the unchanged run (1,000 subjects)
-splits as follows:
+one thread (the "pipeline thread busy" row says how saturated it was), so end-to-end throughput is
+bounded by its CPU per check and by the speed of one core, not by queue or Lambda settings. A CPU
+profile of that thread over days 1–2 and the unchanged run (1,000 subjects, 2026-11-23) splits as
+follows:
 
 | share | where |
 |---|---|
@@ -72,15 +73,16 @@ The bureau transport is now \`node:http\`/\`node:https\` with keep-alive agents
 (shared/adapters/bureaus/transport.ts), the simulator and the embedded AWS run in worker threads,
 and canonicalization no longer rebuilds tidy strings. Side by side at 2,000 subjects on the same
 machine (two runs of each, alternating, load average 4.5–5.5 from other work) that took days 1–2
-from 250–330 to 540–650 checks/s and the unchanged run from 360–400 to 820–920; at 10,000 subjects
-and a 3.1 % change rate days 1–2 went from 334 to 654 checks/s (the table above is at the target's
-2 % rate, on an idle machine).
+from 250–330 to 540–650 checks/s and the unchanged run from 360–400 to 820–920.
 
-What is left between this and ≥ 1,000 checks/s is the pipeline thread's own CPU (about 1.6–2 ms
-per check here, on a loaded machine): several monitor workers (worker threads, as Lambda gives
-each concurrent invocation its own CPU) would spread it over the cores, and on 2 cores shared with
-the simulator and the emulators that is the remaining lever. In AWS the ceiling is the bureaus'
-rate limits, not this: 8 concurrent monitor invocations each spend a few ms of CPU per check.
+Because one thread sets the pace (the "pipeline thread busy" row), the result moves with the
+host, not only with the code: on 2026-11-23 the same pipeline measured 824 checks/s on days 1–2
+(963 unchanged) on a host of the same size and CPU name with another kernel build, short of the
+target; on 2026-12-04 two full runs on one host, an hour apart, measured 1,773 and 1,339 checks/s
+while its own speed varied (the one-core risk row gave 421,531 and 259,238 assessments/s). Where a
+host is too slow, several monitor workers (worker threads, as Lambda gives each concurrent
+invocation its own CPU) are the lever. In AWS the ceiling is the bureaus' rate limits, not this:
+8 concurrent monitor invocations each spend a few ms of CPU per check.
 `;
 
 /** Scheduled invocations per day of operation: one daily tier run, feed polls and sweeps every 5 minutes. */
@@ -179,6 +181,14 @@ function checksPerCpuSecond(steps: readonly StepMeasure[]): number {
   return cpu > 0 ? checks / cpu : 0;
 }
 
+/** Time-weighted event-loop utilization of the pipeline thread over the steps. */
+function pipelineThreadUtilization(steps: readonly StepMeasure[]): number {
+  const seconds = steps.reduce((sum, step) => sum + step.seconds, 0);
+  return seconds > 0
+    ? steps.reduce((sum, step) => sum + step.pipelineThreadUtilization * step.seconds, 0) / seconds
+    : 0;
+}
+
 function changeRate(steps: readonly StepMeasure[]): number {
   const checks = steps.reduce((sum, step) => sum + step.checks, 0);
   return checks > 0 ? steps.reduce((sum, step) => sum + step.changes, 0) / checks : 0;
@@ -197,6 +207,7 @@ export function summarize(results: BenchResults) {
     checksPerSecondSkipOn: throughput(onDays),
     checksPerSecondSkipOff: throughput(offDays),
     checksPerCpuSecondSkipOn: checksPerCpuSecond(onDays),
+    pipelineThreadUtilizationSkipOn: pipelineThreadUtilization(onDays),
     unchangedChecksPerSecond: unchanged ? unchanged.checksPerSecond : 0,
     unchangedIdleReceives: unchanged ? idleReceives(unchanged.counts) : 0,
     unchangedSeconds: unchanged ? unchanged.seconds : 0,
@@ -273,6 +284,12 @@ export function renderReport(results: BenchResults): string {
   row(
     'Checks per CPU-second of the benchmark process (pipeline, emulators and simulator together), skip on',
     fmt(s.checksPerCpuSecondSkipOn),
+    '(diagnostic)',
+    '—',
+  );
+  row(
+    'Pipeline thread busy (event-loop utilization of the pollers and handlers), days 1–2, skip on',
+    `${fmt(s.pipelineThreadUtilizationSkipOn * 100)} %`,
     '(diagnostic)',
     '—',
   );
@@ -431,6 +448,9 @@ It writes this file (\`--out\` to write elsewhere) and prints the headline numbe
   queued or in flight. The changing days are summed (days 1–2 with the skip on, day 1 with it off). "Hash skip off" is the same pipeline with
   \`skipUnchanged: false\`: every check reads its state and commits a new version, as a pipeline
   without the unchanged-hash skip would.
+- **Pipeline thread busy**: the event-loop utilization (\`performance.eventLoopUtilization\`) of
+  the thread that runs the pollers and every handler invocation, over the timed steps: near 100 %,
+  throughput is bound by that thread's CPU, not by waiting on the bureaus or the embedded AWS.
 - **Change rate**: changed checks / checks on days 1–2 with the skip on. The generated world's own
   rate is below the 2 % the target assumes (1.5–1.9 % of subjects a day in its first days), so its
   subjects' event probabilities are multiplied by the world's \`eventRateScale\`
