@@ -4,7 +4,7 @@ import {
   type ResilientClientOptions,
 } from '#shared/adapters/bureaus/http.ts';
 import { CircuitOpenError, MalformedPayloadError, TransientError } from '#shared/errors.ts';
-import { fakeTransport, ok } from './support.ts';
+import { type FakeTransport, fakeTransport, ok } from './support.ts';
 
 const URL_ = 'https://bureau.test/company/00002065?key=secret-in-query';
 
@@ -40,6 +40,18 @@ function options(overrides: Partial<ResilientClientOptions> = {}) {
 }
 
 const unavailable = ok('{"error":"busy"}', 503);
+
+/** A client whose breaker the transport's first answer (a failure) opened, now half-open. */
+async function halfOpenClient(transport: FakeTransport) {
+  const { clock, options: o } = options({
+    maxAttempts: 1,
+    breaker: { failureThreshold: 1, resetAfterMs: 1000 },
+  });
+  const client = createResilientClient(transport, o);
+  await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
+  clock.t += 1000;
+  return client;
+}
 
 describe('createResilientClient', () => {
   it('retries 5xx with exponential backoff and returns the first success', async () => {
@@ -320,13 +332,7 @@ describe('createResilientClient', () => {
           },
         ],
       });
-      const { clock, options: o } = options({
-        maxAttempts: 1,
-        breaker: { failureThreshold: 1, resetAfterMs: 1000 },
-      });
-      const client = createResilientClient(transport, o);
-      await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
-      clock.t += 1000;
+      const client = await halfOpenClient(transport);
       // Act: five checks requeued while the breaker was open come back at once.
       const calls = Array.from({ length: 5 }, () =>
         client.getJson(URL_).then(
@@ -345,13 +351,7 @@ describe('createResilientClient', () => {
   it('reopens the breaker when the half-open trial fails', async () => {
     // Prepare
     const transport = fakeTransport({ [`GET ${URL_}`]: unavailable });
-    const { clock, options: o } = options({
-      maxAttempts: 1,
-      breaker: { failureThreshold: 1, resetAfterMs: 1000 },
-    });
-    const client = createResilientClient(transport, o);
-    await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
-    clock.t += 1000;
+    const client = await halfOpenClient(transport);
     // Act
     await expect(client.getJson(URL_)).rejects.toBeInstanceOf(TransientError);
     // Assess
