@@ -26,6 +26,8 @@ export interface MonitorHandlerDependencies extends Observability {
   readonly subjectConcurrency?: number;
   /** Delay before attempt n + 1. @default 10 s × 2^(n-1), at most 900 s (SQS's limit) */
   readonly retryDelaySeconds?: (attempt: number) => number;
+  /** Source of the retry jitter (0 ≤ x < 1). @default Math.random */
+  readonly random?: () => number;
 }
 
 const defaultRetryDelay = (attempt: number) => Math.min(900, 10 * 2 ** (attempt - 1));
@@ -38,6 +40,7 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const { logger, metrics } = deps;
   const maxAttempts = deps.maxAttempts ?? QUEUES.monitorJobs.maxReceiveCount;
   const retryDelay = deps.retryDelaySeconds ?? defaultRetryDelay;
+  const random = deps.random ?? Math.random;
   const subjectConcurrency = deps.subjectConcurrency ?? 5;
 
   const processRecord = async (record: SQSRecord): Promise<void> => {
@@ -82,10 +85,13 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
       metrics.addMetric('DeadLettered', MetricUnit.Count, toDeadLetter.length);
     }
     if (toRetry.length === 0) return;
-    // Retrying before an open breaker half-opens would only spend the subject's attempts.
+    // Retrying before an open breaker half-opens would only spend the subject's attempts; and the
+    // jobs that failed together (an outage, an open breaker) are spread over up to twice the delay,
+    // so that they do not all return to the bureau in the same second.
+    const delay = Math.max(retryDelay(attempt), Math.ceil(waitAskedMs / 1000));
     await deps.requeue(
       { ...job, subjects: toRetry, attempt: attempt + 1 },
-      Math.max(retryDelay(attempt), Math.ceil(waitAskedMs / 1000)),
+      Math.min(900, delay + Math.floor(random() * (retryDelay(attempt) + 1))),
     );
     metrics.addMetric('Requeued', MetricUnit.Count, toRetry.length);
   };

@@ -40,7 +40,7 @@ const malformed = (id: string) =>
     },
   );
 
-function handlerWith(failing: Set<string>, garbled: Set<string> = new Set()) {
+function handlerWith(failing: Set<string>, garbled: Set<string> = new Set(), jitter = 0) {
   const requeued: { job: MonitorJob; delay: number }[] = [];
   const deadLettered: { job: MonitorJob; reasons: Record<string, string>; attempts: number }[] = [];
   const monitor = {
@@ -62,6 +62,7 @@ function handlerWith(failing: Set<string>, garbled: Set<string> = new Set()) {
     },
     maxAttempts: 3,
     retryDelaySeconds: (attempt) => attempt * 10,
+    random: () => jitter,
   });
   return { handler, requeued, deadLettered };
 }
@@ -89,6 +90,7 @@ describe('monitor handler', () => {
         requeued.push(delay);
       },
       retryDelaySeconds: () => 1,
+      random: () => 0,
     });
     await handler({ Records: [record(job())] }, context);
     expect(requeued).toEqual([26]);
@@ -106,6 +108,15 @@ describe('monitor handler', () => {
     expect(requeued[0]?.job.attempt).toBe(2);
     expect(requeued[0]?.delay).toBe(10);
     expect(deadLettered).toEqual([]);
+  });
+
+  it('spreads the retries of jobs that failed together over up to one more retry delay', async () => {
+    // Prepare: the largest jitter draw.
+    const { handler, requeued } = handlerWith(new Set(['flaky']), new Set(), 0.999);
+    // Act
+    await handler({ Records: [record(job())] }, context);
+    // Assess: attempt 1's delay is 10 s; the spread adds up to 10 s more.
+    expect(requeued[0]?.delay).toBe(20);
   });
 
   it('dead-letters a subject with its reason once its attempts are used up', async () => {
