@@ -18,9 +18,6 @@ import { LEDGER_PREFIXES } from '#functions/ledger-drop/create-handler.ts';
 import { EDGE_FUNCTIONS } from '#shared/catalogue.ts';
 import { CredmonFunction } from './function.ts';
 
-/** The ledger drop function (defined in the catalogue with the other edge functions). */
-export const LEDGER_FUNCTION = EDGE_FUNCTIONS.ledgerDrop;
-
 export interface CredmonLedgerDropProps {
   /** The credmon table. */
   readonly table: dynamodb.ITable;
@@ -92,11 +89,11 @@ export class CredmonLedgerDrop extends Construct {
     };
 
     this.function = new CredmonFunction(this, 'Function', {
-      name: LEDGER_FUNCTION.name,
-      entry: LEDGER_FUNCTION.entry,
+      name: EDGE_FUNCTIONS.ledgerDrop.name,
+      entry: EDGE_FUNCTIONS.ledgerDrop.entry,
       entryRoot: props.entryRoot,
-      memorySize: LEDGER_FUNCTION.memoryMb,
-      timeout: Duration.seconds(LEDGER_FUNCTION.timeoutSeconds),
+      memorySize: EDGE_FUNCTIONS.ledgerDrop.memoryMb,
+      timeout: Duration.seconds(EDGE_FUNCTIONS.ledgerDrop.timeoutSeconds),
       environment: {
         TABLE_NAME: props.table.tableName,
         NODE_OPTIONS: '--enable-source-maps',

@@ -16,14 +16,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EDGE_FUNCTIONS, TABLE } from '#shared/catalogue.ts';
+import { EDGE_FUNCTIONS, type FunctionDefinition, TABLE } from '#shared/catalogue.ts';
 import { CredmonFunction } from './function.ts';
-
-/** The portfolio functions (defined in the catalogue with the other edge functions). */
-export const PORTFOLIO_FUNCTIONS = {
-  api: EDGE_FUNCTIONS.portfolioApi,
-  drop: EDGE_FUNCTIONS.portfolioDrop,
-} as const;
 
 /** Routes of the portfolio API. */
 export const PORTFOLIO_ROUTES: readonly { readonly method: apigw.HttpMethod; readonly path: string }[] = [
@@ -84,9 +78,8 @@ export class CredmonPortfolio extends Construct {
       POWERTOOLS_SERVICE_NAME: 'credmon',
     };
 
-    const fn = (key: keyof typeof PORTFOLIO_FUNCTIONS): CredmonFunction => {
-      const definition = PORTFOLIO_FUNCTIONS[key];
-      return new CredmonFunction(this, `${key === 'api' ? 'Api' : 'Drop'}Function`, {
+    const fn = (id: 'ApiFunction' | 'DropFunction', definition: FunctionDefinition): CredmonFunction =>
+      new CredmonFunction(this, id, {
         name: definition.name,
         entry: definition.entry,
         entryRoot: props.entryRoot,
@@ -101,10 +94,9 @@ export class CredmonPortfolio extends Construct {
         logRetention: retention,
         removalPolicy,
       });
-    };
 
     // ——— API ———
-    this.apiFunction = fn('api');
+    this.apiFunction = fn('ApiFunction', EDGE_FUNCTIONS.portfolioApi);
     this.grantSubjects(this.apiFunction, props, { list: true, erase: true });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention, removalPolicy });
     this.api = new apigw.HttpApi(this, 'Api', {
@@ -160,7 +152,7 @@ export class CredmonPortfolio extends Construct {
       lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) }],
       removalPolicy,
     });
-    this.dropFunction = fn('drop');
+    this.dropFunction = fn('DropFunction', EDGE_FUNCTIONS.portfolioDrop);
     this.grantSubjects(this.dropFunction, props, { list: false, erase: false });
     this.dropFunction.addToRolePolicy(
       new iam.PolicyStatement({

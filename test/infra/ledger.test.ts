@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { LEDGER_FUNCTION } from '#lib/constructs/ledger.ts';
+import { EDGE_FUNCTIONS } from '#shared/catalogue.ts';
 import { synthCredmon } from './synth.ts';
 
 interface Statement {
@@ -13,7 +13,7 @@ describe('ledger drop folder', () => {
 
   const [fnId, fn] = Object.entries(
     template.findResources('AWS::Lambda::Function', {
-      Properties: { Description: `credmon ${LEDGER_FUNCTION.name}` },
+      Properties: { Description: `credmon ${EDGE_FUNCTIONS.ledgerDrop.name}` },
     }),
   )[0] ?? [undefined, undefined];
   const roleId: string = fn?.Properties.Role['Fn::GetAtt'][0];

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { PORTFOLIO_FUNCTIONS, PORTFOLIO_ROUTES } from '#lib/constructs/portfolio.ts';
-import { TABLE } from '#shared/catalogue.ts';
+import { PORTFOLIO_ROUTES } from '#lib/constructs/portfolio.ts';
+import { EDGE_FUNCTIONS, TABLE } from '#shared/catalogue.ts';
 import { synthCredmon } from './synth.ts';
 
 interface Statement {
@@ -74,7 +74,7 @@ describe('portfolio API and drop folder', () => {
   });
 
   it('grants the API only what its routes need: the portfolio index, never Scan or DeleteItem', () => {
-    const api = statementsOf(PORTFOLIO_FUNCTIONS.api.name);
+    const api = statementsOf(EDGE_FUNCTIONS.portfolioApi.name);
     expect(actions(api)).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
@@ -91,7 +91,7 @@ describe('portfolio API and drop folder', () => {
   });
 
   it('lets the drop function read CSV files and write reports only, and enrol subjects', () => {
-    const drop = statementsOf(PORTFOLIO_FUNCTIONS.drop.name);
+    const drop = statementsOf(EDGE_FUNCTIONS.portfolioDrop.name);
     expect(actions(drop)).toEqual(
       expect.arrayContaining(['s3:GetObject', 's3:PutObject', 'dynamodb:UpdateItem']),
     );
