@@ -41,6 +41,7 @@ import type { JobSubject } from '#shared/use-cases/ports.ts';
 import {
   type DeadLetter,
   type DeliveredAlert,
+  dayOfRun,
   duplicateAlertGroups,
   matchChanges,
   missedChanges,
@@ -258,8 +259,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await pipeline.waitIdle();
 
     // The operator's redrive: dead-lettered jobs go back to the monitor queue until none is left.
-    const dayOf = (iso: string) =>
-      Math.floor((Date.parse(iso) - Date.parse(`${world.startDate}T00:00:00Z`)) / 86_400_000);
+    const dayOf = (iso: string) => dayOfRun(iso, world.startDate);
     const deadLetters: DeadLetterTally = { subjects: 0, reasons: {}, unchecked: new Set() };
     let dlqRedriveRounds = 0;
     let remaining = await redriveDeadLetters(pipeline, deadLetters, dayOf);
@@ -454,7 +454,6 @@ async function reattachSubscriber(pipeline: LocalPipeline): Promise<string> {
   return pipeline.subscribe(SUBSCRIBER);
 }
 
-/** Moves every dead-lettered monitor job back to the monitor queue; returns how many subjects it moved. */
 /** What the redrive read from the dead-letter queue. */
 interface DeadLetterTally {
   subjects: number;
@@ -463,6 +462,7 @@ interface DeadLetterTally {
   readonly unchecked: Set<string>;
 }
 
+/** Moves every dead-lettered monitor job back to the monitor queue; returns how many subjects it moved. */
 async function redriveDeadLetters(
   pipeline: LocalPipeline,
   into: DeadLetterTally,

@@ -63,17 +63,27 @@ export interface ChangeMatch {
  * @example
  * matchChanges(truth.changes, alerts, '2026-07-15', 30).changesReported;
  */
+/**
+ * The simulated day (0 = `startDate`) of a timestamp, such as an alert's `detectedAt` or a job's
+ * `requestedAt`.
+ *
+ * @example
+ * dayOfRun('2026-07-17T06:00:00.000Z', '2026-07-15'); // 2
+ */
+export function dayOfRun(iso: string, startDate: string): number {
+  return Math.floor((Date.parse(iso) - Date.parse(`${startDate}T00:00:00Z`)) / 86_400_000);
+}
+
 export function matchChanges(
   changes: readonly SimChange[],
   delivered: readonly AlertV1[],
   startDate: string,
   days: number,
 ): ChangeMatch {
-  const start = Date.parse(`${startDate}T00:00:00Z`);
   const lastAlertDay = new Map<string, number>();
   for (const alert of delivered) {
     if (alert.type === 'baseline') continue;
-    const day = Math.floor((Date.parse(alert.detectedAt) - start) / 86_400_000);
+    const day = dayOfRun(alert.detectedAt, startDate);
     lastAlertDay.set(alert.subject.id, Math.max(day, lastAlertDay.get(alert.subject.id) ?? -1));
   }
   let changesMade = 0;
@@ -162,7 +172,7 @@ export interface MissedChanges {
   readonly missedByKind: Record<string, number>;
   /** Up to ten of them, `subject@day:kind`, to start an investigation from. */
   readonly examples: string[];
-  /** Changes not due because the subject's check of their day was dead-lettered (see below). */
+  /** Changes not due: unreported after a dead-lettered check of their day or the day before (see below). */
   readonly excused: number;
 }
 
@@ -187,10 +197,9 @@ export function missedChanges(
   days: number,
   unchecked: ReadonlySet<string> = new Set(),
 ): MissedChanges {
-  const start = Date.parse(`${startDate}T00:00:00Z`);
   const lastAlertDay = new Map<string, number>();
   for (const alert of delivered) {
-    const day = Math.floor((Date.parse(alert.detectedAt) - start) / 86_400_000);
+    const day = dayOfRun(alert.detectedAt, startDate);
     const key = `${alert.subject.id}#${alert.type}`;
     lastAlertDay.set(key, Math.max(day, lastAlertDay.get(key) ?? -1));
   }
