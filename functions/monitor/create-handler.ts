@@ -86,13 +86,11 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
     }
     if (toRetry.length === 0) return;
     // Retrying before an open breaker half-opens would only spend the subject's attempts; and the
-    // jobs that failed together (an outage, an open breaker) are spread over up to twice the delay,
+    // jobs that failed together (an outage, an open breaker) are spread over one more retry delay,
     // so that they do not all return to the bureau in the same second.
-    const delay = Math.max(retryDelay(attempt), Math.ceil(waitAskedMs / 1000));
-    await deps.requeue(
-      { ...job, subjects: toRetry, attempt: attempt + 1 },
-      Math.min(900, delay + Math.floor(random() * (retryDelay(attempt) + 1))),
-    );
+    const base = retryDelay(attempt);
+    const delay = Math.max(base, Math.ceil(waitAskedMs / 1000)) + Math.floor(random() * (base + 1));
+    await deps.requeue({ ...job, subjects: toRetry, attempt: attempt + 1 }, Math.min(900, delay));
     metrics.addMetric('Requeued', MetricUnit.Count, toRetry.length);
   };
 
