@@ -8,6 +8,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ResourceInUseException,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -107,6 +108,12 @@ export async function createTable(dynamodb: DynamoDBClient, tableName: string): 
     // dynalite's ResourceInUseException carries no message: the table exists from an earlier run.
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // A new table is CREATING for a moment (also in dynalite): writes before it is ACTIVE fail with
+  // ResourceNotFoundException, as the first enrolment did on a loaded machine.
+  await waitUntilTableExists(
+    { client: dynamodb, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+    { TableName: tableName },
+  );
 }
 
 async function createQueue(

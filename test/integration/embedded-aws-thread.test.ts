@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import type { EmbeddedAws, EmbeddedAwsOptions } from '#shared/local/embedded-aws.ts';
 import { startEmbeddedAwsThread } from '#shared/local/embedded-aws-thread.ts';
 
@@ -38,6 +44,11 @@ describe('startEmbeddedAwsThread', () => {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),
+    );
+    // CREATING for a moment, as in DynamoDB: a write before ACTIVE is refused.
+    await waitUntilTableExists(
+      { client: writer, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { TableName: 'things' },
     );
     await writer.send(new PutItemCommand({ TableName: 'things', Item: { pk: { S: 'a' }, v: { N: '1' } } }));
     writer.destroy();
