@@ -248,8 +248,9 @@ export class CredmonMonitoring extends Construct {
   }
 
   /**
-   * Reads and writes subject items (no Scan, no delete), publishes alerts and alert events, and
-   * sends jobs that retrying cannot help straight to its dead-letter queue.
+   * Reads and writes subject items (no Scan, no delete), publishes alerts and alert events,
+   * requeues a job's failed subjects to its own queue (with a delay) and sends jobs that retrying
+   * cannot help straight to its dead-letter queue.
    */
   private grantMonitor(fn: lambda.IFunction, props: CredmonMonitoringProps): void {
     fn.addToRolePolicy(
@@ -278,6 +279,13 @@ export class CredmonMonitoring extends Construct {
         sid: 'UseDataKey',
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [props.encryptionKey.keyArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RequeueFailedSubjects',
+        actions: ['sqs:SendMessage'],
+        resources: [this.queues.monitorJobs.queue.queueArn],
       }),
     );
     fn.addToRolePolicy(

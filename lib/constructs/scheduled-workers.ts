@@ -87,8 +87,9 @@ export class CredmonScheduledWorkers extends Construct {
         resources: [`${table}/index/${TABLE.indexes.outbox.name}`],
       }),
       new iam.PolicyStatement({
+        // Completing a pending check writes its history items (PutItem) before clearing the outbox.
         sid: 'ReadClearOutboxes',
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [table],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUBJECT#*'] } },
       }),

@@ -3,6 +3,7 @@ import { FUNCTIONS, TABLE } from '#shared/catalogue.ts';
 import { synthCredmon } from './synth.ts';
 
 interface Statement {
+  readonly Sid?: string;
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
@@ -93,10 +94,13 @@ describe('least privilege', () => {
     expect(resourcesFor(monitor, 'events:PutEvents')).toContain('AlertsBus');
   });
 
-  it('monitor sends only to its own dead-letter queue', () => {
+  it('monitor requeues failed subjects to its own queue and dead-letters to its own DLQ, nowhere else', () => {
+    // Both are recovery paths: a requeue denied in AWS would return the whole job after the full
+    // visibility timeout and repeat every paid bureau call of it.
+    const requeue = monitor.find((s) => s.Sid === 'RequeueFailedSubjects');
+    expect(JSON.stringify(requeue?.Resource)).toMatch(/MonitorJobsQueue[0-9A-F]{8}"/);
     const targets = resourcesFor(monitor, 'sqs:SendMessage');
     expect(targets).toMatch(/MonitorJobsQueueDeadLetterQueue/);
-    expect(targets).not.toMatch(/MonitorJobsQueue[0-9A-F]{8}"/);
     expect(targets).not.toMatch(/FanOutQueue/);
   });
 

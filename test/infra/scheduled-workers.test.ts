@@ -67,12 +67,18 @@ describe('CredmonScheduledWorkers', () => {
     );
   });
 
-  it('lets the sweeper query the outbox index, touch only subject items, and publish alerts; never Scan or delete', () => {
+  it('lets the sweeper query the outbox index, complete pending checks on subject items, and publish alerts; never Scan or delete', () => {
     const statements = statementsOf(template, FUNCTIONS.outboxSweeper.name);
     const actions = actionsOf(statements);
     expect(actions).toContain('sns:Publish');
     expect(actions).not.toContain('sqs:SendMessage');
-    for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:PutItem']) {
+    // Completing a pending check writes its history items before the outbox is cleared.
+    expect(statements.find((s) => s.Sid === 'ReadClearOutboxes')?.Action).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    for (const forbidden of ['dynamodb:Scan', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(actions).not.toContain(forbidden);
     }
     const query = statements.find((s) => s.Sid === 'QueryOutboxIndex');
