@@ -56,8 +56,18 @@ const Concurrency = z
   })
   .max(MAX_EVENT_SOURCE_CONCURRENCY);
 
+/**
+ * A bureau's base URL is its API's origin: the adapters add the documented paths
+ * (`/enhetsregisteret/api/enheter/{orgnr}`, `/company/{number}`, …), so a path here would be doubled.
+ */
+const BaseUrl = z
+  .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+  .refine((url) => new URL(url).pathname === '/' && !url.includes('?'), {
+    message: 'expected the API origin only, such as https://data.brreg.no: the adapters add the API paths',
+  });
+
 const Bureau = z.strictObject({
-  baseUrl: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }),
+  baseUrl: BaseUrl,
   /** Concurrent requests the bureau allows credmon; caps the monitor's concurrency. */
   maxConcurrency: Concurrency.default(defaultMonitorConcurrency),
 });
@@ -75,12 +85,12 @@ const DeploymentConfigSchema = z
     bureaus: z
       .strictObject({
         brreg: Bureau.default({
-          baseUrl: 'https://data.brreg.no/enhetsregisteret/api',
+          baseUrl: 'https://data.brreg.no',
           maxConcurrency: defaultMonitorConcurrency,
         }),
         /** Regnskapsregisteret (annual accounts); in production the same host as Enhetsregisteret. */
         regnskap: Bureau.default({
-          baseUrl: 'https://data.brreg.no/regnskapsregisteret/regnskap',
+          baseUrl: 'https://data.brreg.no',
           maxConcurrency: defaultMonitorConcurrency,
         }),
         companiesHouse: Bureau.default({

@@ -47,6 +47,19 @@ describe('deployment config', () => {
     expect(config.bureaus.creditBureau?.baseUrl).toMatch(/^https:/);
   });
 
+  it('refuses a bureau base URL with a path, which the adapters would double', () => {
+    // Prepare
+    const file = writeConfig({
+      bureaus: { brreg: { baseUrl: 'https://data.brreg.no/enhetsregisteret/api' } },
+    });
+    // Act
+    const message = errorOf(() => loadDeploymentConfig(file));
+    // Assess
+    expect(message).toBe(
+      `deployment config ${file}: bureaus.brreg.baseUrl: expected the API origin only, such as https://data.brreg.no: the adapters add the API paths`,
+    );
+  });
+
   it('reports file, field path and reason for each invalid field', () => {
     // Prepare
     const file = writeConfig({

@@ -124,7 +124,7 @@ describe('CredmonMonitoring: functions', () => {
       }),
     );
     const bureaus = JSON.stringify(fn?.Properties.Environment.Variables.CREDMON_BUREAUS);
-    expect(bureaus).toContain('https://data.brreg.no/enhetsregisteret/api');
+    expect(bureaus).toContain('\\"baseUrl\\":\\"https://data.brreg.no\\"');
     expect(bureaus).toContain('regnskap');
     expect(bureaus).toContain('{{resolve:secretsmanager:credmon/companies-house-api-key:SecretString:::}}');
     expect(bureaus).toContain('\\"creditBureau\\":null');
