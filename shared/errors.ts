@@ -73,6 +73,16 @@ export class SubjectNotFoundError extends CredmonError {
   readonly outcome = 'event' as const;
 }
 
+/**
+ * DynamoDB refused an item over its 400 KB limit. The same answer would be refused again, so
+ * retrying only repeats the paid bureau calls: the subject goes to the dead-letter queue with this
+ * reason, and the next check (after the answer shrinks, or a fix) starts afresh.
+ */
+export class ItemTooLargeError extends CredmonError {
+  override readonly name = 'ItemTooLargeError';
+  readonly outcome = 'dead-letter' as const;
+}
+
 /** A concurrent writer moved the subject's version: re-read and retry. */
 export class VersionConflictError extends CredmonError {
   override readonly name = 'VersionConflictError';

@@ -16,6 +16,7 @@ import { TABLE, TIER_SHARDS } from '#shared/catalogue.ts';
 import type { AlertV1 } from '#shared/domain/alert.ts';
 import type { PaymentExperience } from '#shared/domain/risk/paydex.ts';
 import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
+import { ItemTooLargeError } from '#shared/errors.ts';
 import type {
   CheckCommit,
   JobSubject,
@@ -195,7 +196,10 @@ export class DynamoSubjectStore implements SubjectStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      throw itemSizeErrorOr(
+        error,
+        `subject ${commit.subjectId}: state item of version ${commit.expectedVersion + 1}`,
+      );
     }
   }
 
@@ -249,7 +253,9 @@ export class DynamoSubjectStore implements SubjectStore {
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw itemSizeErrorOr(error, `history item ${String(item.pk)} ${String(item.sk)}`);
+      }
     }
   }
 
@@ -477,4 +483,18 @@ const TIER_ORDER: readonly Tier[] = ['feed', 'daily', 'weekly', 'monthly'];
 /** The more frequent of two tiers. */
 export function stricterTier(a: Tier, b: Tier): Tier {
   return TIER_ORDER.indexOf(a) <= TIER_ORDER.indexOf(b) ? a : b;
+}
+
+/**
+ * DynamoDB's answer to an item over 400 KB (PutItem: "Item size has exceeded the maximum allowed
+ * size"; UpdateItem: "Item size to update has exceeded …") as the named, never-retried error.
+ */
+function itemSizeErrorOr(error: unknown, what: string): unknown {
+  const tooLarge =
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /exceeded the maximum allowed size/i.test(error.message);
+  return tooLarge
+    ? new ItemTooLargeError(`${what} exceeds DynamoDB's 400 KB item limit`, { cause: error })
+    : error;
 }

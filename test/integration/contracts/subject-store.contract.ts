@@ -3,6 +3,7 @@
  * written once and run on every DynamoDB engine (see ../support/dynamodb-engines.ts). A store
  * behaviour that differs between dynalite and Amazon's engine shows up here as a failing engine.
  */
+
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DynamoSubjectStore,
@@ -13,6 +14,7 @@ import { type AlertV1, buildAlerts } from '#shared/domain/alert.ts';
 import type { PaymentExperience } from '#shared/domain/risk/paydex.ts';
 import type { Snapshot } from '#shared/domain/snapshot.ts';
 import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
+import { ItemTooLargeError, outcomeOf } from '#shared/errors.ts';
 import { createTable } from '#shared/local/bootstrap.ts';
 import type { CheckCommit } from '#shared/use-cases/ports.ts';
 import { equinor, individual, risk } from '../../unit/domain/snapshot-builders.ts';
@@ -223,6 +225,29 @@ export function subjectStoreContract(engine: DynamoEngine): void {
       // Assess
       expect(stale).toBe(false);
       expect(await store.get('acme')).toMatchObject({ version: 1, hash: 'winner' });
+    });
+
+    it('refuses a state item over 400 KB with ItemTooLargeError, a never-retried outcome, and keeps the state', async () => {
+      // Prepare: a commit whose changes alone exceed DynamoDB's item limit
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      await store.commitCheck(commitFor(subject, 0, { hash: 'small' }));
+      const huge = {
+        ...commitFor(subject, 1),
+        changes: [{ path: '/roles', old: null, new: 'x'.repeat(420_000) }],
+      };
+
+      // Act
+      const error = await store.commitCheck(huge).catch((thrown: unknown) => thrown);
+
+      // Assess
+      expect(error).toBeInstanceOf(ItemTooLargeError);
+      expect(outcomeOf(error)).toBe('dead-letter');
+      expect((error as Error).message).toBe(
+        "subject acme: state item of version 2 exceeds DynamoDB's 400 KB item limit",
+      );
+      expect(await store.get('acme')).toMatchObject({ version: 1, hash: 'small' });
     });
 
     it('refuses a commit for a subject that is not monitored (never enrolled or removed)', async () => {
