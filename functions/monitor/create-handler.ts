@@ -3,7 +3,7 @@
  * Powertools and the mapping of failures to retry / dead-letter; the work is monitorSubject().
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { parseRecordBody, sqsPartialBatchHandler } from '#shared/adapters/lambda/sqs-batch.ts';
 import { QUEUES } from '#shared/catalogue.ts';
 import { outcomeOf, reasonOf, TransientError } from '#shared/errors.ts';
@@ -28,6 +28,13 @@ export interface MonitorHandlerDependencies extends Observability {
   readonly retryDelaySeconds?: (attempt: number) => number;
   /** Source of the retry jitter (0 ≤ x < 1). @default Math.random */
   readonly random?: () => number;
+  /**
+   * Remaining invocation time below which no further subject is started: one subject's worst-case
+   * check (bureau timeouts × attempts) must still fit, or Lambda ends the invocation mid-check and
+   * the whole batch returns after the visibility timeout. The subjects not started are requeued
+   * without using an attempt. @default 30 s
+   */
+  readonly reserveMs?: number;
 }
 
 const defaultRetryDelay = (attempt: number) => Math.min(900, 10 * 2 ** (attempt - 1));
@@ -42,8 +49,9 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   const retryDelay = deps.retryDelaySeconds ?? defaultRetryDelay;
   const random = deps.random ?? Math.random;
   const subjectConcurrency = deps.subjectConcurrency ?? 5;
+  const reserveMs = deps.reserveMs ?? 30_000;
 
-  const processRecord = async (record: SQSRecord): Promise<void> => {
+  const processRecord = async (record: SQSRecord, context: Context): Promise<void> => {
     const job = parseRecordBody(record, MonitorJob, 'monitor job');
     const failures: Record<string, string> = {};
     // The longest wait a bureau asked for (Retry-After, an open circuit's remaining time).
@@ -53,25 +61,36 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
     const toDeadLetter: JobSubject[] = [];
     // A few subjects at a time: bureau calls wait on the network, and a subject late in a job
     // should not wait for every one before it.
-    await forEachConcurrently(job.subjects, subjectConcurrency, async (subject) => {
-      try {
-        const outcome = await monitorSubject(subject, deps.monitor);
-        metrics.addMetric('Checks', MetricUnit.Count, 1);
-        if (outcome.kind === 'changed') {
-          metrics.addMetric('Changes', MetricUnit.Count, 1);
-          metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alerts.length);
-        } else if (outcome.kind === 'republished') {
-          metrics.addMetric('AlertsRepublished', MetricUnit.Count, outcome.alerts.length);
+    const outOfTime = () => context.getRemainingTimeInMillis() < reserveMs;
+    const notStarted = await forEachConcurrently(
+      job.subjects,
+      subjectConcurrency,
+      outOfTime,
+      async (subject) => {
+        try {
+          const outcome = await monitorSubject(subject, deps.monitor);
+          metrics.addMetric('Checks', MetricUnit.Count, 1);
+          if (outcome.kind === 'changed') {
+            metrics.addMetric('Changes', MetricUnit.Count, 1);
+            metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alerts.length);
+          } else if (outcome.kind === 'republished') {
+            metrics.addMetric('AlertsRepublished', MetricUnit.Count, outcome.alerts.length);
+          }
+        } catch (error) {
+          const outcome = outcomeOf(error);
+          metrics.addMetric('CheckErrors', MetricUnit.Count, 1);
+          logger.warn('check failed', { subjectId: subject.id, outcome, reason: reasonOf(error) });
+          failures[subject.id] = reasonOf(error);
+          if (error instanceof TransientError) waitAskedMs = Math.max(waitAskedMs, error.retryAfterMs ?? 0);
+          (outcome === 'dead-letter' ? toDeadLetter : toRetry).push(subject);
         }
-      } catch (error) {
-        const outcome = outcomeOf(error);
-        metrics.addMetric('CheckErrors', MetricUnit.Count, 1);
-        logger.warn('check failed', { subjectId: subject.id, outcome, reason: reasonOf(error) });
-        failures[subject.id] = reasonOf(error);
-        if (error instanceof TransientError) waitAskedMs = Math.max(waitAskedMs, error.retryAfterMs ?? 0);
-        (outcome === 'dead-letter' ? toDeadLetter : toRetry).push(subject);
-      }
-    });
+      },
+    );
+    if (notStarted.length > 0) {
+      // Not a failure: they go round again at once, on the attempt they had.
+      await deps.requeue({ ...job, subjects: notStarted }, 0);
+      metrics.addMetric('DeferredForTime', MetricUnit.Count, notStarted.length);
+    }
     if (toRetry.length === 0 && toDeadLetter.length === 0) return;
     // Only the failing subjects go round again: retrying the whole job would re-check the others
     // and, with several subjects per job, make one flaky subject exhaust everyone's attempts.
@@ -97,17 +116,20 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
   return sqsPartialBatchHandler(processRecord, metrics);
 }
 
+/** Works through `items` a few at a time until `stop()` says so; returns the items not started. */
 async function forEachConcurrently<T>(
   items: readonly T[],
   concurrency: number,
+  stop: () => boolean,
   work: (item: T) => Promise<void>,
-): Promise<void> {
+): Promise<T[]> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop()) {
       const item = items[next++] as T;
       await work(item);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return items.slice(next);
 }

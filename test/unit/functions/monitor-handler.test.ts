@@ -96,6 +96,41 @@ describe('monitor handler', () => {
     expect(requeued).toEqual([26]);
   });
 
+  it('starts no subject once the remaining time is short, and requeues those not started on the same attempt', async () => {
+    // Prepare: 40 s left; every check takes 15 s of it; 30 s must stay in reserve
+    let remainingMs = 40_000;
+    const shrinking = { ...context, getRemainingTimeInMillis: () => remainingMs } as Context;
+    const checked: string[] = [];
+    const requeued: { job: MonitorJob; delay: number }[] = [];
+    const handler = createMonitorHandler({
+      ...createObservability({ serviceName: 'test', logSink: () => {}, metricsSink: () => {} }),
+      monitor: {
+        skipUnchanged: true,
+        fetchSnapshot: async (subjectJob: JobSubject) => {
+          checked.push(subjectJob.id);
+          remainingMs -= 15_000;
+          return { snapshot: unchanged, sources: [], warnings: [] };
+        },
+      } as unknown as MonitorDependencies,
+      deadLetter: async () => {},
+      requeue: async (requeuedJob, delay) => {
+        requeued.push({ job: requeuedJob, delay });
+      },
+      subjectConcurrency: 1,
+      reserveMs: 30_000,
+    });
+    const long: MonitorJob = { ...job(2), subjects: ['a', 'b', 'c', 'd'].map(subject) };
+    // Act
+    const response = await handler({ Records: [record(long)] }, shrinking);
+    // Assess: 'a' ran with 40 s left; after it 25 s were left, so b, c and d wait for a fresh invocation
+    expect(checked).toEqual(['a']);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(requeued).toHaveLength(1);
+    expect(requeued[0]?.job.subjects.map((s) => s.id)).toEqual(['b', 'c', 'd']);
+    expect(requeued[0]?.job.attempt).toBe(2);
+    expect(requeued[0]?.delay).toBe(0);
+  });
+
   it('requeues only the failing subjects, with the next attempt number and a delay', async () => {
     // Prepare
     const { handler, requeued, deadLettered } = handlerWith(new Set(['flaky']));
