@@ -9,7 +9,7 @@ import { startLocalPipeline } from '#shared/local/pipeline.ts';
 import { startSimulatorThread } from '#shared/simulator/thread.ts';
 import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
-import { localBureaus } from './pipeline.ts';
+import { BENCH_PACING } from './pipeline.ts';
 
 export interface LatencyBenchOptions {
   readonly subjects: number;
@@ -96,7 +96,8 @@ export async function benchFeedLatency(options: LatencyBenchOptions): Promise<La
     );
   };
   const pipeline = await startLocalPipeline({
-    bureaus: localBureaus(simulator.url),
+    simulatorUrl: simulator.url,
+    pacing: BENCH_PACING,
     now: () => new Date(`${world.today()}T06:00:00.000Z`),
     instrument,
     metricsSink: () => {},

@@ -4,9 +4,10 @@
  * them. Every subject is enrolled in the daily tier; day 0 (baselines) is not timed; then each
  * timed step runs the daily tier once and waits until the pipeline is idle.
  */
-import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
+
 import { FUNCTIONS } from '#shared/catalogue.ts';
 import { type LocalPipeline, startLocalPipeline } from '#shared/local/pipeline.ts';
+import type { BureauPacing } from '#shared/local/simulated-bureaus.ts';
 import { startSimulatorThread } from '#shared/simulator/thread.ts';
 import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
@@ -62,19 +63,14 @@ export interface PipelineBenchResult {
 }
 
 /**
- * Local bureaus as `credmon local` configures them (shared/local/run.ts), except the timeout: the
- * benchmark injects no faults, and with thousands of checks in flight in one saturated process a
- * 1-second timeout fires on healthy answers, opens the breakers and fails every check.
+ * Bureau pacing as `credmon local` sets it (SIMULATED_PACING), except the timeout: the benchmark
+ * injects no faults, and with thousands of checks in flight in one saturated process a short
+ * timeout fires on healthy answers, opens the breakers and fails every check.
  */
-export function localBureaus(url: string): BureauConfigInput {
-  return {
-    brreg: { baseUrl: url },
-    regnskap: { baseUrl: url },
-    companiesHouse: { baseUrl: url, apiKey: null, rateLimitPerSecond: 1000 },
-    creditBureau: { baseUrl: url },
-    http: { timeoutMs: 15_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
-  };
-}
+export const BENCH_PACING: BureauPacing = {
+  http: { timeoutMs: 15_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
+  companiesHouseRateLimitPerSecond: 1000,
+};
 
 /** Sums the pipeline's own EMF metrics and the bytes of every line the functions log. */
 function lineCounter() {
@@ -151,7 +147,8 @@ export async function benchPipeline(options: PipelineBenchOptions): Promise<Pipe
   const counter = createAwsCounter();
   const lines = lineCounter();
   const pipeline = await startLocalPipeline({
-    bureaus: localBureaus(simulator.url),
+    simulatorUrl: simulator.url,
+    pacing: BENCH_PACING,
     now: () => new Date(`${world.today()}T06:00:00.000Z`),
     instrument: counter.instrument,
     skipUnchanged: options.skipUnchanged,

@@ -11,11 +11,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { FUNCTIONS } from '#shared/catalogue.ts';
-import { localEnvironment, startLocalStack } from '#shared/local/stack.ts';
+import { startLocalStack } from '#shared/local/stack.ts';
 import { benchBacktest } from './backtest.ts';
 import { benchBundles } from './bundles.ts';
 import { benchFeedLatency } from './latency.ts';
-import { benchPipeline, localBureaus } from './pipeline.ts';
+import { benchPipeline } from './pipeline.ts';
 import {
   type BenchResults,
   fillOperations,
@@ -142,10 +142,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack();
   let bundles: Awaited<ReturnType<typeof benchBundles>>;
   try {
-    bundles = await benchBundles(
-      localEnvironment(stack.aws, stack.resources, localBureaus('http://127.0.0.1:9'), stack.bus),
-      options.quick ? 3 : 5,
-    );
+    bundles = await benchBundles(stack.environments.monitor ?? {}, options.quick ? 3 : 5);
   } finally {
     await stack.stop();
   }

@@ -5,6 +5,7 @@
  * answer to failed invocations. `addQueueSource` wires an SQS work queue with partial batch
  * failures and checks the queue can outlast the function.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Acknowledgment, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -157,6 +158,8 @@ export class CredmonFunction extends nodejs.NodejsFunction {
   readonly executionRole: iam.Role;
   /** The function's log group. */
   readonly functionLogGroup: logs.LogGroup;
+  /** Its short name (`monitor`, `fan-out`, …): the local runtime finds its environment and role by it. */
+  readonly shortName: string;
 
   constructor(scope: Construct, id: string, props: CredmonFunctionProps) {
     const prefix = siblingPrefix(id);
@@ -173,6 +176,10 @@ export class CredmonFunction extends nodejs.NodejsFunction {
     const bundledFiles = Object.entries(props.bundledFiles ?? {});
     super(scope, id, {
       entry: path.join(props.entryRoot ?? process.cwd(), props.entry),
+      // Found from the working directory by default; an explicit root carries its own lock file.
+      ...(props.entryRoot && existsSync(path.join(props.entryRoot, 'package-lock.json'))
+        ? { depsLockFilePath: path.join(props.entryRoot, 'package-lock.json') }
+        : {}),
       handler: 'handler',
       description: props.description ?? `credmon ${props.name}`,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -212,6 +219,7 @@ export class CredmonFunction extends nodejs.NodejsFunction {
     });
     this.executionRole = role;
     this.functionLogGroup = logGroup;
+    this.shortName = props.name;
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

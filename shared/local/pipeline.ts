@@ -7,9 +7,7 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientOptions } from '#shared/adapters/aws/clients.ts';
 import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
-import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
-import { keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
 import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
 import { DynamoCursorStore } from '#shared/adapters/store/cursor-store.ts';
 import { FUNCTIONS, type QueueKey } from '#shared/catalogue.ts';
@@ -26,12 +24,19 @@ import { createMonitorHandler } from '../../functions/monitor/create-handler.ts'
 import { createOutboxSweeperHandler } from '../../functions/outbox-sweeper/create-handler.ts';
 import { LOCAL_PREFIX, type LocalResources } from './bootstrap.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
+import type { IamEnforcer } from './iam/enforcer.ts';
 import { invokeScheduled } from './invoke.ts';
 import { type Poller, startPoller } from './poller.ts';
+import { type BureauPacing, SIMULATED_PACING } from './simulated-bureaus.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
 
 export interface LocalPipelineOptions {
-  readonly bureaus: BureauConfigInput;
+  /** Where the deployed bureaus' hosts are routed: the simulator's URL. */
+  readonly simulatorUrl: string;
+  /** Resilience settings scaled to the simulated clock. @default SIMULATED_PACING */
+  readonly pacing?: BureauPacing;
+  /** The deployment the pipeline stands in for (see LocalStackOptions.deployment). */
+  readonly deployment?: LocalStackOptions['deployment'];
   /** The (simulated) clock of the run. */
   readonly now: () => Date;
   readonly dataDir?: string;
@@ -59,7 +64,12 @@ export interface LocalPipeline {
   readonly aws: EmbeddedAws;
   readonly resources: LocalResources;
   readonly config: RuntimeConfig;
+  /** The operator's adapters (enrolment, reads): not a function's, so not under a function's role. */
   readonly composition: Composition;
+  /** Each deployed function's environment, by short name. */
+  readonly environments: LocalStack['environments'];
+  /** IAM on every call of the pipeline's functions; `stop()` throws when any was denied. */
+  readonly iam: IamEnforcer;
   /** Creates a queue subscribed to the alerts topic (raw delivery), optionally filtered. */
   subscribe(name: string, filterPolicy?: object): Promise<string>;
   /** Asks the fan-out for a tier run, as the schedule does. */
@@ -82,7 +92,9 @@ export interface LocalPipeline {
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const stack = await startLocalStack({
-    bureaus: options.bureaus,
+    simulatorUrl: options.simulatorUrl,
+    pacing: options.pacing ?? SIMULATED_PACING,
+    ...(options.deployment ? { deployment: options.deployment } : {}),
     now: options.now,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
@@ -101,7 +113,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
 function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPipeline {
   const { aws, resources, config, composition } = stack;
+  // The operator's clients: subscriptions, tier requests and queue depths are not a function's calls.
   const { sqs, sns } = composition.clients;
+  // Each function on its own environment and role, as deployed.
+  const monitor = stack.composeFunction(FUNCTIONS.monitor.name, {
+    ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
+  });
+  const fanOut = stack.composeFunction(FUNCTIONS.fanOut.name);
+  const feedPoll = stack.composeFunction(FUNCTIONS.feedPoll.name);
+  const sweeper = stack.composeFunction(FUNCTIONS.outboxSweeper.name);
   const observe = (serviceName: string) =>
     createObservability({
       serviceName,
@@ -112,15 +132,16 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
 
   const monitorHandler = createMonitorHandler({
     ...observe('credmon-monitor'),
-    monitor: composition.monitor,
-    deadLetter: (job, reasons, attempts) => deadLetterJob(sqs, config.monitorDlqUrl, job, reasons, attempts),
-    requeue: (job, delaySeconds) => composition.queue.sendMonitorJobs([job], { delaySeconds }),
+    monitor: monitor.monitor,
+    deadLetter: (job, reasons, attempts) =>
+      deadLetterJob(monitor.clients.sqs, config.monitorDlqUrl, job, reasons, attempts),
+    requeue: (job, delaySeconds) => monitor.queue.sendMonitorJobs([job], { delaySeconds }),
     // Simulated days do not wait on wall-clock backoff: retry after the local retry delay.
     retryDelaySeconds: () => options.retryDelaySeconds ?? 1,
   });
   const fanOutHandler = createFanOutHandler({
     ...observe('credmon-fan-out'),
-    fanOut: { store: composition.store, queue: composition.queue, now: options.now },
+    fanOut: { store: fanOut.store, queue: fanOut.queue, now: options.now },
     settings: { subjectsPerJob: config.subjectsPerJob },
   });
 
@@ -128,13 +149,13 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
     ...observe('credmon-feed-poll'),
     feeds: [
       {
-        ...brregFeedSource(config.bureaus, options.transport ?? keepAliveTransport),
-        store: composition.store,
-        cursors: new DynamoCursorStore(composition.clients.dynamodb, {
+        ...brregFeedSource(config.bureaus, stack.transport),
+        store: feedPoll.store,
+        cursors: new DynamoCursorStore(feedPoll.clients.dynamodb, {
           tableName: config.tableName,
           now: () => options.now().getTime(),
         }),
-        queue: composition.queue,
+        queue: feedPoll.queue,
         now: options.now,
       },
     ],
@@ -142,11 +163,12 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
   });
   const sweeperHandler = createOutboxSweeperHandler({
     ...observe('credmon'),
-    sweep: { store: composition.store, publisher: composition.publisher, now: options.now },
+    sweep: { store: sweeper.store, publisher: sweeper.publisher, now: options.now },
   });
 
   const pollers: Poller[] = [
-    startPoller(sqs, {
+    // The event source mapping polls with the function's role: its receives and deletes are checked too.
+    startPoller(fanOut.clients.sqs, {
       name: FUNCTIONS.fanOut.name,
       queueUrl: resources.queueUrls.fanOut,
       queueArn: resources.queueArns.fanOut,
@@ -158,7 +180,7 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
       retryDelaySeconds: options.retryDelaySeconds ?? 1,
       ...(options.onInvocationError ? { onInvocationError: options.onInvocationError } : {}),
     }),
-    startPoller(sqs, {
+    startPoller(monitor.clients.sqs, {
       name: FUNCTIONS.monitor.name,
       queueUrl: resources.queueUrls.monitorJobs,
       queueArn: resources.queueArns.monitorJobs,
@@ -208,6 +230,8 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
     resources,
     config,
     composition,
+    environments: stack.environments,
+    iam: stack.iam,
     async subscribe(name, filterPolicy) {
       const queueName = `${LOCAL_PREFIX}-${name}`;
       const created = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
@@ -281,6 +305,7 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
     async stop(stopOptions) {
       await Promise.all(pollers.map((poller) => poller.stop(stopOptions)));
       await stack.stop();
+      stack.iam.assertNoDenials();
     },
   };
 }

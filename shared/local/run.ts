@@ -13,6 +13,7 @@ import type { SimWorld } from '#shared/simulator/types.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
 import { startLocalPipeline } from './pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from './schedule-expressions.ts';
+import { SIMULATED_PACING } from './simulated-bureaus.ts';
 
 export interface FaultRates {
   readonly faultRate: number;
@@ -123,19 +124,12 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
   const clock = () => new Date(`${world.today()}T06:00:00.000Z`);
   const metrics = metricCounter();
   const pipeline = await startLocalPipeline({
-    bureaus: {
-      brreg: { baseUrl: simulator.url },
-      regnskap: { baseUrl: simulator.url },
-      companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
-      creditBureau: { baseUrl: simulator.url },
-      // Local bureaus answer in milliseconds, but one busy process can keep a request waiting for a
-      // few seconds when a thousand subjects are in flight; a short timeout would open the breakers.
+    simulatorUrl: simulator.url,
+    pacing: {
+      ...SIMULATED_PACING,
       http: {
-        timeoutMs: options.bureauTimeoutMs ?? 10_000,
-        maxAttempts: 3,
-        baseDelayMs: 20,
-        maxDelayMs: 2000,
-        rateLimitPerSecond: 5000,
+        ...SIMULATED_PACING.http,
+        timeoutMs: options.bureauTimeoutMs ?? SIMULATED_PACING.http.timeoutMs,
       },
     },
     now: clock,

@@ -13,7 +13,6 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import { QUEUES, type QueueKey, SCHEDULES } from '#shared/catalogue.ts';
 import { Tier } from '#shared/domain/subject.ts';
 import { loadScenario } from '#shared/simulator/scenario.ts';
@@ -26,7 +25,6 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { ENDPOINTS_FILE, type ServeDetails, writeServedDataDir } from './open-data-dir.ts';
 import { type LocalPipeline, startLocalPipeline } from './pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from './schedule-expressions.ts';
-import { localEnvironment } from './stack.ts';
 import { collectStatus, STATUS_FILE, type StackStatus } from './status.ts';
 
 export const STATE_FILE = 'serve-state.json';
@@ -113,17 +111,6 @@ export function worldOf(recipe: WorldRecipe): SimWorld {
 /** The simulated clock: checks of day d run at 06:00 UTC, when the daily schedule fires. */
 export const clockOf = (world: SimWorld) => () => new Date(`${world.today()}T06:00:00.000Z`);
 
-/** Every provider pointed at the simulator; short timeouts keep simulated faults cheap. */
-export function simulatorBureaus(url: string): BureauConfigInput {
-  return {
-    brreg: { baseUrl: url },
-    regnskap: { baseUrl: url },
-    companiesHouse: { baseUrl: url, apiKey: null, rateLimitPerSecond: 1000 },
-    creditBureau: { baseUrl: url },
-    http: { timeoutMs: 10_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 2000, rateLimitPerSecond: 5000 },
-  };
-}
-
 const TIER_SCHEDULES = SCHEDULES.map((schedule) => ({
   tier: schedule.tier,
   expression: parseScheduleExpression(schedule.expression),
@@ -196,7 +183,7 @@ export async function startWorldStack(options: WorldStackOptions): Promise<World
   let pipeline: LocalPipeline;
   try {
     pipeline = await startLocalPipeline({
-      bureaus: simulatorBureaus(simulator.url),
+      simulatorUrl: simulator.url,
       now: clockOf(world),
       dataDir: options.dataDir,
       ...(options.port ? { ports: { sqs: options.port, dynamodb: options.port + 1 } } : {}),
@@ -306,7 +293,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   try {
     const details = await describeResources(stack, dataDir);
     const environment = {
-      ...localEnvironment(pipeline.aws, pipeline.resources, simulatorBureaus(stack.simulator.url)),
+      ...pipeline.environments.monitor,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };

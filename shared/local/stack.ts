@@ -4,33 +4,40 @@
  * report, …) open one on a data directory to read and write the same state.
  */
 import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
-import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
-import { type Composition, compose } from '#shared/composition.ts';
+import { type Composition, type CompositionOptions, compose } from '#shared/composition.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
+import { LOCAL_SECRETS, localDeployment } from './deployed-functions.ts';
+import { type DeployedStackOptions, deployedStack } from './deployed-stack.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
 import { startEmbeddedAwsThread } from './embedded-aws-thread.ts';
 import { type LocalEventBus, startLocalEventBus } from './event-bus.ts';
+import type { IamEnforcer } from './iam/enforcer.ts';
+import { type BureauPacing, bureauOrigins, routedTransport, withPacing } from './simulated-bureaus.ts';
 
 /** Secrets of a local run: fixed, since local data is simulated, not real people's. */
-export const LOCAL_TOKEN_KEY = 'credmon-local-token-key';
-export const LOCAL_SEAL_KEY = 'credmon-local-seal-key';
-
-/** Bureaus for a stack that never fetches (commands that only read and write state). */
-const NO_BUREAUS: BureauConfigInput = {
-  brreg: { baseUrl: 'http://127.0.0.1:9' },
-  regnskap: { baseUrl: 'http://127.0.0.1:9' },
-  companiesHouse: { baseUrl: 'http://127.0.0.1:9', apiKey: null },
-  creditBureau: null,
-};
+export const LOCAL_TOKEN_KEY = LOCAL_SECRETS.tokenKey;
+export const LOCAL_SEAL_KEY = LOCAL_SECRETS.sealKey;
 
 export interface LocalStackOptions {
   /** Directory of on-disk state; in memory when absent. */
   readonly dataDir?: string;
-  readonly bureaus?: BureauConfigInput;
+  /**
+   * The deployment this stack stands in for: a deployment config (input) or its file.
+   * @default config/deployment.json, else config/deployment.example.json
+   */
+  readonly deployment?: DeployedStackOptions['deployment'];
+  /**
+   * Where the deployed bureaus' hosts are routed (the simulator); a stack without one makes no
+   * bureau call (commands that only read and write state).
+   */
+  readonly simulatorUrl?: string;
+  /** Resilience settings scaled to a simulated clock (see SIMULATED_PACING). @default as deployed */
+  readonly pacing?: BureauPacing;
   readonly now?: () => Date;
+  /** The network under the routing to the simulator. @default keepAliveTransport */
   readonly transport?: HttpTransport;
   readonly instrument?: AwsClientOptions['instrument'];
   readonly afterCommit?: (subjectId: string) => void;
@@ -45,8 +52,21 @@ export interface LocalStack {
   /** The embedded EventBridge bus: control events, the alert stream and its archive. */
   readonly bus: LocalEventBus;
   readonly resources: LocalResources;
+  /** The monitor's configuration: what the operator's commands (enrol, export, …) use too. */
   readonly config: RuntimeConfig;
+  /** The operator's adapters: the CLI's, with the operator's own (unrestricted) credentials. */
   readonly composition: Composition;
+  /** Each deployed function's environment, by short name (`monitor`, `fan-out`, …). */
+  readonly environments: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The bureaus' transport: their deployed hosts routed to the simulator. */
+  readonly transport: HttpTransport;
+  /** Every call a function's composition makes is authorized against its deployed role. */
+  readonly iam: IamEnforcer;
+  /**
+   * The adapters of one deployed function: its own environment, its role enforced on every call.
+   * Each call builds a new composition, as each Lambda execution environment does.
+   */
+  composeFunction(name: string, options?: Pick<CompositionOptions, 'afterCommit'>): Composition;
   stop(): Promise<void>;
 }
 
@@ -57,6 +77,7 @@ export interface LocalStack {
  * await stack.stop();
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const deployed = deployedStack({ ...(options.deployment ? { deployment: options.deployment } : {}) });
   // In a worker thread: the emulated services' CPU is AWS's in production, not the pipeline's.
   const aws = await startEmbeddedAwsThread({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -79,13 +100,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
     stopBus = () => bus.stop();
-    const config = loadRuntimeConfig(localEnvironment(aws, resources, options.bureaus ?? NO_BUREAUS, bus));
-    const composition = compose(config, {
+    const { environments, unavailable, enforcer } = localDeployment(await deployed, { aws, resources, bus });
+    const configOf = (name: string): RuntimeConfig => {
+      const environment = environments[name];
+      if (!environment) throw new Error(unavailable[name] ?? `the synthesized stack has no function '${name}'`);
+      const config = loadRuntimeConfig(environment);
+      return { ...config, bureaus: withPacing(config.bureaus, options.pacing) };
+    };
+    const config = configOf('monitor');
+    const transport = routedTransport(bureauOrigins(config.bureaus), options.simulatorUrl, options.transport);
+    const shared: CompositionOptions = {
+      transport,
       ...(options.now ? { now: options.now } : {}),
-      ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.skipUnchanged !== undefined ? { skipUnchanged: options.skipUnchanged } : {}),
+    };
+    const composition = compose(config, {
+      ...shared,
       ...(options.instrument ? { instrument: options.instrument } : {}),
       ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
-      ...(options.skipUnchanged !== undefined ? { skipUnchanged: options.skipUnchanged } : {}),
     });
     return {
       aws,
@@ -93,6 +125,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       resources,
       config,
       composition,
+      environments,
+      transport,
+      iam: enforcer,
+      composeFunction(name, functionOptions = {}) {
+        const enforce = enforcer.instrumentFor(name);
+        return compose(configOf(name), {
+          ...shared,
+          instrument: (client) => {
+            enforce(client);
+            options.instrument?.(client);
+          },
+          ...(functionOptions.afterCommit ? { afterCommit: functionOptions.afterCommit } : {}),
+        });
+      },
       async stop() {
         await bus.stop();
         await aws.stop();
@@ -103,28 +149,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await aws.stop();
     throw error;
   }
-}
-
-/** The environment a Lambda function of this stack would see (the `credmon env` of a local stack). */
-export function localEnvironment(
-  aws: EmbeddedAws,
-  resources: LocalResources,
-  bureaus: BureauConfigInput,
-  bus?: Pick<LocalEventBus, 'busName' | 'endpoint'>,
-): Record<string, string> {
-  return {
-    AWS_REGION: aws.region,
-    TABLE_NAME: resources.tableName,
-    MONITOR_QUEUE_URL: resources.queueUrls.monitorJobs,
-    MONITOR_DLQ_URL: resources.dlqUrls.monitorJobs,
-    FAN_OUT_QUEUE_URL: resources.queueUrls.fanOut,
-    ALERTS_TOPIC_ARN: resources.alertsTopicArn,
-    CREDMON_BUREAUS: JSON.stringify(bureaus),
-    CREDMON_TOKEN_KEY: LOCAL_TOKEN_KEY,
-    CREDMON_SEAL_KEY: LOCAL_SEAL_KEY,
-    AWS_ENDPOINT_URL_DYNAMODB: aws.endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: aws.endpoints.sqs,
-    AWS_ENDPOINT_URL_SNS: aws.endpoints.sns,
-    ...(bus ? { EVENT_BUS_NAME: bus.busName, AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint } : {}),
-  };
 }

@@ -254,14 +254,37 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   };
 }
 
+/** The header that tells the simulator which real host a local run's request was for. */
+export const ROUTED_HOST_HEADER = 'x-credmon-routed-host';
+
+/** The registries' real hosts and the paths each serves (any other host is the credit bureau's own). */
+const REGISTRY_HOSTS: Readonly<Record<string, readonly string[]>> = {
+  'data.brreg.no': ['/enhetsregisteret/', '/regnskapsregisteret/'],
+  'api.company-information.service.gov.uk': ['/company/'],
+};
+
+/**
+ * Whether the real API at `host` has `path`: a request a local run routed here for one registry's
+ * host but with another's path would 404 in production, so it 404s here too.
+ *
+ * @example
+ * servedAt('data.brreg.no', '/company/SC571653'); // false
+ */
+export function servedAt(host: string, path: string): boolean {
+  const prefixes = REGISTRY_HOSTS[host.toLowerCase()];
+  return prefixes ? prefixes.some((prefix) => path.startsWith(prefix)) : path.startsWith('/credit-bureau/');
+}
+
 async function readRequest(req: IncomingMessage): Promise<SimRequest> {
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
+  const routedHost = req.headers[ROUTED_HOST_HEADER];
+  const wrongHost = typeof routedHost === 'string' && !servedAt(routedHost, url.pathname);
   return {
     method: req.method ?? 'GET',
-    path: url.pathname,
+    path: wrongHost ? `/not-served-at/${routedHost}${url.pathname}` : url.pathname,
     query: Object.fromEntries(url.searchParams),
     body: parseJson(text),
   };

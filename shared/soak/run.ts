@@ -178,11 +178,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const metrics: Record<string, number> = {};
 
   const pipelineOptions: LocalPipelineOptions = {
-    bureaus: {
-      brreg: { baseUrl: simulator.url },
-      regnskap: { baseUrl: simulator.url },
-      companiesHouse: { baseUrl: simulator.url, apiKey: null, rateLimitPerSecond: 1000 },
-      creditBureau: { baseUrl: simulator.url },
+    simulatorUrl: simulator.url,
+    pacing: {
+      companiesHouseRateLimitPerSecond: 1000,
       http: {
         // The simulator answers in milliseconds: a short timeout keeps injected timeouts cheap.
         timeoutMs: 300,

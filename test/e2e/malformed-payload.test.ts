@@ -10,7 +10,7 @@ import { type LocalPipeline, startLocalPipeline } from '#shared/local/pipeline.t
 import { loadScenario } from '#shared/simulator/scenario.ts';
 import { type Simulator, startSimulator } from '#shared/simulator/server.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
-import { localBureaus } from '../../bench/pipeline.ts';
+import { BENCH_PACING } from '../../bench/pipeline.ts';
 import { SCENARIO_FILE, scenario } from './scenario-support.ts';
 
 const BUREAU_PATH = '/credit-bureau/v1/companies/NO/923609016';
@@ -63,7 +63,8 @@ describe('a malformed bureau answer', () => {
     simulator = await startSimulator({ world: loadScenario(garbledScenario(), SCENARIO_FILE) });
     const { world } = simulator;
     pipeline = await startLocalPipeline({
-      bureaus: localBureaus(simulator.url),
+      simulatorUrl: simulator.url,
+      pacing: BENCH_PACING,
       now: () => new Date(`${world.today()}T06:00:00.000Z`),
       logSink: (line) => logs.push(line),
     });

@@ -13,12 +13,18 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { BureauConfig, createProviders, fetchSnapshot } from '#shared/adapters/bureaus/provider.ts';
+import { createProviders, fetchSnapshot } from '#shared/adapters/bureaus/provider.ts';
 import { AlertV1 } from '#shared/domain/alert.ts';
 import { FILTER_RECIPES } from '#shared/domain/filter-recipes.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
 import { openDataDir, type ServedDataDir } from '#shared/local/open-data-dir.ts';
-import { clockOf, readServeState, simulatorBureaus, worldOf } from '#shared/local/serve.ts';
+import { clockOf, readServeState, worldOf } from '#shared/local/serve.ts';
+import {
+  bureauOrigins,
+  routedTransport,
+  SIMULATED_PACING,
+  withPacing,
+} from '#shared/local/simulated-bureaus.ts';
 import { STATUS_FILE, type StackStatus } from '#shared/local/status.ts';
 import { worldTransport } from '#shared/simulator/server.ts';
 import { credmon, credmonOnce, type Running, waitFor, waitServed } from './support/serve-process.ts';
@@ -176,9 +182,11 @@ describe('credmon local --serve', () => {
     try {
       expect(data.served).toBe(true);
       const base = 'http://simulator.test';
+      // The deployed bureaus, their hosts routed to the world as the served stack routes them.
+      const bureaus = withPacing(data.config.bureaus, SIMULATED_PACING);
       const providers = createProviders(
-        BureauConfig.parse(simulatorBureaus(base)),
-        worldTransport(world, base),
+        bureaus,
+        routedTransport(bureauOrigins(bureaus), base, worldTransport(world, base)),
       );
       for (const subject of world.portfolio()) {
         const stored = await data.composition.store.get(subject.id);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDataDir, writeServedDataDir } from '#shared/local/open-data-dir.ts';
-import { type LocalStack, localEnvironment, startLocalStack } from '#shared/local/stack.ts';
+import { type LocalStack, startLocalStack } from '#shared/local/stack.ts';
 
 describe('openDataDir', () => {
   let dir: string;
@@ -33,15 +33,7 @@ describe('openDataDir', () => {
       },
       null,
     );
-    const release = writeServedDataDir(
-      dir,
-      localEnvironment(server.aws, server.resources, {
-        brreg: { baseUrl: 'http://127.0.0.1:9' },
-        regnskap: { baseUrl: 'http://127.0.0.1:9' },
-        companiesHouse: { baseUrl: 'http://127.0.0.1:9', apiKey: null },
-        creditBureau: null,
-      }),
-    );
+    const release = writeServedDataDir(dir, server.environments.monitor ?? {});
     // Act
     const data = await openDataDir(dir);
     const state = await data.composition.store.get('acme');
