@@ -103,7 +103,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { environments, unavailable, enforcer } = localDeployment(await deployed, { aws, resources, bus });
     const configOf = (name: string): RuntimeConfig => {
       const environment = environments[name];
-      if (!environment) throw new Error(unavailable[name] ?? `the synthesized stack has no function '${name}'`);
+      if (!environment)
+        throw new Error(unavailable[name] ?? `the synthesized stack has no function '${name}'`);
       const config = loadRuntimeConfig(environment);
       return { ...config, bureaus: withPacing(config.bureaus, options.pacing) };
     };
