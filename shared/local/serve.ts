@@ -306,7 +306,12 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   try {
     const details = await describeResources(stack, dataDir);
     const environment = {
-      ...localEnvironment(pipeline.aws, pipeline.resources, simulatorBureaus(stack.simulator.url)),
+      ...localEnvironment(
+        pipeline.aws,
+        pipeline.resources,
+        simulatorBureaus(stack.simulator.url),
+        busOf(pipeline),
+      ),
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
@@ -450,4 +455,12 @@ async function sleepUnless(ms: number, stop: () => boolean): Promise<void> {
   while (!stop() && Date.now() < until) {
     await new Promise((done) => setTimeout(done, Math.min(50, until - Date.now())));
   }
+}
+
+/** The served stack's event bus, for the environment it announces: CLI enrolments publish there. */
+function busOf(pipeline: WorldStack['pipeline']): { busName: string; endpoint: string } | undefined {
+  const { eventBusName, endpoints } = pipeline.config;
+  return eventBusName && endpoints?.eventbridge
+    ? { busName: eventBusName, endpoint: endpoints.eventbridge }
+    : undefined;
 }

@@ -9,6 +9,7 @@ import { DynamoPortfolioReader } from '#shared/adapters/store/dynamo-portfolio-r
 import { PORTFOLIO_COLUMNS } from '#shared/domain/portfolio-import.ts';
 import { type LocalStack, startLocalStack } from '#shared/local/stack.ts';
 import { createObservability } from '#shared/observability.ts';
+import { drainFanOut } from './support/fan-out-requests.ts';
 
 function event(
   method: string,
@@ -67,7 +68,12 @@ describe('portfolio API', () => {
         logSink: (line) => logs.push(line),
         metricsSink: () => {},
       }),
-      portfolio: { store: composition.store, sealer: composition.sealer, tokenKey: config.tokenKey },
+      portfolio: {
+        store: composition.store,
+        sealer: composition.sealer,
+        tokenKey: config.tokenKey,
+        bus: composition.bus,
+      },
       reader: new DynamoPortfolioReader(composition.clients.dynamodb, config.tableName),
       history: composition.store,
     });
@@ -91,6 +97,31 @@ describe('portfolio API', () => {
     const again = await call(event('POST', '/subjects', { body: JSON.stringify(subject) }));
     expect([created.statusCode, body(created)]).toEqual([201, { id: 'eq', outcome: 'created' }]);
     expect([again.statusCode, body(again).outcome]).toEqual([200, 'unchanged']);
+  });
+
+  it('asks for the baseline of a subject it enrols or imports, monthly or not, on the event bus', async () => {
+    // Prepare
+    await drainFanOut(stack);
+    const one = {
+      id: 'api-m',
+      kind: 'business',
+      country: 'NO',
+      registryId: '974760673',
+      portfolio: 'core',
+      tier: 'monthly',
+    };
+    const file = `${PORTFOLIO_COLUMNS.join(',')}\napi-w,business,GB,SC571653,,Acme,late,weekly,,,\n`;
+
+    // Act
+    await call(event('POST', '/subjects', { body: JSON.stringify(one) }));
+    await call(event('POST', '/subjects:import', { body: file }));
+    const requests = await drainFanOut(stack);
+
+    // Assess
+    expect(requests.sort((a, b) => String(a.subjectId).localeCompare(String(b.subjectId)))).toEqual([
+      { subjectId: 'api-m', tier: 'monthly' },
+      { subjectId: 'api-w', tier: 'weekly' },
+    ]);
   });
 
   it('answers 400 naming the field for an invalid body, and never logs the body', async () => {
