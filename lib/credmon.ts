@@ -183,6 +183,7 @@ export class Credmon extends Construct {
     this.portfolio = new CredmonPortfolio(this, 'Portfolio', {
       table: this.store.table,
       encryptionKey: this.encryptionKey,
+      eventBus: this.alerts.eventBus,
       secretNames: { tokenKey: props.secretNames?.tokenKey, sealKey: props.secretNames?.sealKey },
       logRetention: props.logRetention,
       entryRoot: props.entryRoot,

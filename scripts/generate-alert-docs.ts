@@ -11,12 +11,12 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { TOPICS } from '#shared/catalogue.ts';
 import type { RecommendedAction } from '#shared/domain/actions.ts';
-import { AlertV1, buildAlerts } from '#shared/domain/alert.ts';
+import { AlertV1, buildAlerts, buildNotFoundAlert } from '#shared/domain/alert.ts';
 import { diffSnapshots } from '#shared/domain/diff.ts';
 import { detectEvents, EventType } from '#shared/domain/events.ts';
 import { equinor, individual } from '#shared/domain/examples.ts';
 import type { RiskAssessment, RiskClass } from '#shared/domain/risk/assessment.ts';
-import { Severity } from '#shared/domain/severity.ts';
+import { resolveSeverity, Severity } from '#shared/domain/severity.ts';
 import type { Snapshot } from '#shared/domain/snapshot.ts';
 import type { MonitoredSubject } from '#shared/domain/subject.ts';
 
@@ -50,8 +50,11 @@ const OPEN_COLLECTION = {
   closedOn: null,
 };
 
-/** How each example comes about: a realistic change to a realistic snapshot. */
-const EXAMPLES: Record<EventType, Example> = {
+/**
+ * How each example comes about: a realistic change to a realistic snapshot. `subject-not-found`
+ * comes from a registry's 404, not from two snapshots: see {@link notFoundExample}.
+ */
+const EXAMPLES: Record<Exclude<EventType, 'subject-not-found'>, Example> = {
   baseline: { base: equinor, change: () => undefined },
   bankruptcy: {
     base: equinor,
@@ -276,6 +279,7 @@ function assessment(riskClass: RiskClass): RiskAssessment {
  */
 export function exampleAlerts(): Record<EventType, AlertV1> {
   const entries = EventType.options.map((type) => {
+    if (type === 'subject-not-found') return [type, notFoundExample()] as const;
     const example = EXAMPLES[type];
     const next = example.base();
     example.change(next);
@@ -321,6 +325,37 @@ export function exampleAlerts(): Record<EventType, AlertV1> {
     return [type, alert] as const;
   });
   return Object.fromEntries(entries) as Record<EventType, AlertV1>;
+}
+
+/** A customer's organisation number that Enhetsregisteret no longer knows, at its daily check. */
+function notFoundExample(): AlertV1 {
+  const snapshot = equinor();
+  return buildNotFoundAlert({
+    subject: {
+      id: snapshot.subjectId,
+      kind: snapshot.kind,
+      country: snapshot.identity.country,
+      registryId: snapshot.identity.registryId,
+      personToken: null,
+      portfolioId: 'nordic-energy',
+      tier: 'daily',
+      creditLimit: 1_000_000,
+      paymentTermsDays: 30,
+      exposure: 240_000,
+    },
+    snapshot,
+    snapshotVersion: 8,
+    lookup: {
+      provider: 'brreg',
+      status: 404,
+      said: `brreg: no entity ${snapshot.identity.registryId} in Enhetsregisteret`,
+    },
+    risk: assessment('A'),
+    actions: [{ type: 'manual-review', reason: 'Not in the registry: check the organisation number' }],
+    severity: resolveSeverity('subject-not-found'),
+    fetchedAt: '2025-10-06T05:59:12.000Z',
+    detectedAt: '2025-10-06T06:00:03.000Z',
+  });
 }
 
 /** The JSON Schema of {@link AlertV1}, straight from zod. */

@@ -67,10 +67,22 @@ export class MalformedPayloadError extends CredmonError {
   }
 }
 
-/** The registry does not know the subject (404). */
+/**
+ * The registry does not know the subject (404). Not a failure of the job: the monitor turns it into
+ * one `subject-not-found` alert and marks the subject, so asking again (a paid call) cannot help.
+ * `provider` and `status` say who answered what; the message names the registry id or the subject
+ * id, never a national id.
+ */
 export class SubjectNotFoundError extends CredmonError {
   override readonly name = 'SubjectNotFoundError';
   readonly outcome = 'event' as const;
+  constructor(
+    message: string,
+    readonly details: { readonly provider: string; readonly status: number },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 /**

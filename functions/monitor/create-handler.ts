@@ -75,6 +75,10 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
             metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alerts.length);
           } else if (outcome.kind === 'republished') {
             metrics.addMetric('AlertsRepublished', MetricUnit.Count, outcome.alerts.length);
+          } else if (outcome.kind === 'not-found') {
+            // Done, not failed: the subject is marked and alerted once; a retry would pay again.
+            metrics.addMetric('NotFound', MetricUnit.Count, 1);
+            metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alerts.length);
           }
         } catch (error) {
           const outcome = outcomeOf(error);

@@ -9,6 +9,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -34,6 +35,8 @@ export interface CredmonPortfolioProps {
   readonly table: dynamodb.ITable;
   /** Key of the table; also encrypts the drop bucket and the functions' environment. */
   readonly encryptionKey: kms.IKey;
+  /** The credmon bus: each enrolment puts a SubjectEnrolled there, for its baseline check. */
+  readonly eventBus: events.IEventBus;
   /**
    * Secrets Manager names of the person-token and national-id sealing keys.
    * @default - `credmon/token-key` and `credmon/seal-key`
@@ -72,6 +75,7 @@ export class CredmonPortfolio extends Construct {
     const secret = (name: string): string => SecretValue.secretsManager(name).unsafeUnwrap();
     const environment = {
       TABLE_NAME: props.table.tableName,
+      EVENT_BUS_NAME: props.eventBus.eventBusName,
       CREDMON_TOKEN_KEY: secret(props.secretNames?.tokenKey ?? 'credmon/token-key'),
       CREDMON_SEAL_KEY: secret(props.secretNames?.sealKey ?? 'credmon/seal-key'),
       NODE_OPTIONS: '--enable-source-maps',
@@ -198,6 +202,7 @@ export class CredmonPortfolio extends Construct {
   /**
    * Subject items: read and enrol (GetItem, UpdateItem); listings Query the portfolio index and
    * BatchGet state items; removal of an individual deletes its history (BatchWriteItem). No Scan.
+   * Enrolments put their baseline requests on the bus.
    */
   private grantSubjects(
     fn: lambda.IFunction,
@@ -219,6 +224,14 @@ export class CredmonPortfolio extends Construct {
         }),
       );
     }
+    // A new subject's baseline request (SubjectEnrolled), routed by the bus to the fan-out.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'RequestBaselines',
+        actions: ['events:PutEvents'],
+        resources: [props.eventBus.eventBusArn],
+      }),
+    );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'UseDataKey',

@@ -43,7 +43,8 @@ const TARGET_FLAGS = {
 const STACK_NOTE = `With --stack NAME the command talks to the deployed stack's table through the usual AWS
 credentials and region (AWS_PROFILE, AWS_REGION, …). Its resource names come from the environment,
 as the functions see them: TABLE_NAME, CREDMON_TOKEN_KEY and CREDMON_SEAL_KEY (the deploy guide shows
-how to read them from the stack outputs and Secrets Manager).`;
+how to read them from the stack outputs and Secrets Manager), and EVENT_BUS_NAME, without which new
+subjects wait for their tier's next run instead of getting their baseline check at once.`;
 
 /** What a portfolio command works on, and how to let go of it. */
 interface Target {
@@ -79,7 +80,14 @@ async function openTarget(
   const data = await openDataDir(resolve(io.cwd, flags['data-dir']));
   const { composition, config } = data;
   return {
-    deps: { store: composition.store, sealer: composition.sealer, tokenKey: config.tokenKey },
+    // The directory's event bus: a served stack checks the new subjects at once; a stopped one
+    // keeps the requests on its fan-out queue for the next `credmon local`.
+    deps: {
+      store: composition.store,
+      sealer: composition.sealer,
+      tokenKey: config.tokenKey,
+      bus: composition.bus,
+    },
     reader: new DynamoPortfolioReader(composition.clients.dynamodb, config.tableName),
     history: composition.store,
     close: () => data.close(),

@@ -151,6 +151,75 @@ export function buildAlerts(input: BuildAlertsInput): AlertV1[] {
   });
 }
 
+/** What a registry answered when it did not know a subject, as the not-found alert reports it. */
+export type RegistryLookup = {
+  /** The registry or bureau that answered, e.g. `brreg`. */
+  provider: string;
+  /** Its HTTP status, e.g. 404. */
+  status: number;
+  /** What it said, in one line (never a national id: adapters name the registry id or subject id). */
+  said: string;
+};
+
+/** The path of the one change a `subject-not-found` alert carries. */
+export const LOOKUP_CHANGE_PATH = '/registry/lookup';
+
+export type BuildNotFoundAlertInput = {
+  subject: MonitoredSubject;
+  /** The last snapshot the registry gave, or an empty one (state `unknown`) if it never knew it. */
+  snapshot: Snapshot;
+  snapshotVersion: number;
+  lookup: RegistryLookup;
+  /** The stored risk, or the assessment of the empty snapshot when there is none. */
+  risk: RiskAssessment;
+  actions: RecommendedAction[];
+  severity: Severity;
+  fetchedAt: string;
+  detectedAt: string;
+};
+
+/**
+ * The one `subject-not-found` alert of a subject its registry does not know. Its one change, at
+ * {@link LOOKUP_CHANGE_PATH}, says who answered what about which id: the registry id of a business,
+ * only the token of an individual. Generalia are the last known ones (a business's name), risk the
+ * stored assessment, unchanged: the registry's silence is not a credit event of its own.
+ *
+ * @example
+ * buildNotFoundAlert({ subject, snapshot, snapshotVersion: 4, risk, actions, severity: 'high',
+ *   lookup: { provider: 'brreg', status: 404, said: 'brreg: no entity 923609016 in Enhetsregisteret' },
+ *   fetchedAt, detectedAt }).changes[0].new; // { provider: 'brreg', status: 404, registryId: '923609016', … }
+ */
+export function buildNotFoundAlert(input: BuildNotFoundAlertInput): AlertV1 {
+  const { subject, lookup } = input;
+  const individual = subject.kind === 'individual';
+  const id = individual ? { personToken: subject.personToken } : { registryId: subject.registryId };
+  const [alert] = buildAlerts({
+    subject,
+    snapshot: input.snapshot,
+    snapshotVersion: input.snapshotVersion,
+    events: [
+      {
+        type: 'subject-not-found',
+        severity: input.severity,
+        occurredAt: null,
+        changes: [
+          {
+            path: LOOKUP_CHANGE_PATH,
+            old: null,
+            new: { provider: lookup.provider, status: lookup.status, ...id, said: lookup.said },
+          },
+        ],
+      },
+    ],
+    risk: input.risk,
+    previousRisk: input.risk,
+    actions: input.actions,
+    source: { bureau: lookup.provider, fetchedAt: input.fetchedAt },
+    detectedAt: input.detectedAt,
+  });
+  return alert as AlertV1;
+}
+
 /**
  * Refuses an alert that carries a person's name. For every subject: no person party in the changes
  * may have a `name`. For an individual, also: no string anywhere in the alert may contain their own

@@ -19,6 +19,7 @@ export const EventType = z.enum([
   'restructuring',
   'dissolved',
   'removed-from-registry',
+  'subject-not-found',
   'deceased',
   'emigrated',
   'status-changed',

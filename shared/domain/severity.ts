@@ -12,7 +12,8 @@ export type Severity = z.infer<typeof Severity>;
  * The default severity of each event type. The reasoning, in short:
  * - critical: the debtor most likely cannot pay at all (bankruptcy, forced dissolution, death).
  * - high: insolvency is open or close, or a payment problem was registered (liquidation,
- *   restructuring, dissolution, removal, emigration, new remark or collection case, risk class moved).
+ *   restructuring, dissolution, removal, emigration, new remark or collection case, risk class moved,
+ *   a registry that does not know the subject: a wrong id or a customer that is gone).
  * - medium: signals worth a look (other status moves, management or auditor change, overdue accounts,
  *   debt register, bureau score or limit moves).
  * - low: facts that rarely change a credit decision on their own (address, name, board, revised figures,
@@ -27,6 +28,7 @@ export const DEFAULT_SEVERITY: Record<EventType, Severity> = {
   restructuring: 'high',
   dissolved: 'high',
   'removed-from-registry': 'high',
+  'subject-not-found': 'high',
   'status-changed': 'medium',
   'address-changed': 'low',
   'name-changed': 'low',

@@ -7,6 +7,7 @@
  * 30 days shows every kind of change; docs/scenarios.md lists them.
  */
 import { addDays, assertIsoDate, daysBetween } from './calendar.ts';
+import { randomOrgnr } from './ids.ts';
 import { simulateArLedger } from './ledger.ts';
 import {
   addCollection,
@@ -31,7 +32,7 @@ import {
   ukDueDate,
   ukPeriodEnd,
 } from './model.ts';
-import { integer, normal, pick, type Random } from './prng.ts';
+import { integer, mixSeed, mulberry32, normal, pick, type Random } from './prng.ts';
 import { renderBrregAccounts, renderBrregEntity, renderBrregRoles } from './render/brreg.ts';
 import { renderBureauCompany, renderBureauPerson } from './render/bureau.ts';
 import {
@@ -62,6 +63,12 @@ export interface WorldOptions {
    * health, filings or scores), e.g. to run the benchmark at a chosen daily change rate. @default 1
    */
   readonly eventRateScale?: number;
+  /**
+   * Portfolio rows beyond `subjects` with a valid organisation number that no registry knows (a
+   * mistyped number, a customer enrolled under the wrong one): every lookup answers 404, as
+   * Enhetsregisteret does. Daily tier. @default 0
+   */
+  readonly unknownSubjects?: number;
 }
 
 /** The start date the CLI and the demo use unless told otherwise: spans the Norwegian filing deadline. */
@@ -171,6 +178,7 @@ export function createWorld(options: WorldOptions): SimWorld {
     }
   };
   index();
+  const unknown = unknownRows(options, state.subjects);
   return {
     startDate: options.startDate,
     day: () => state.day,
@@ -179,7 +187,7 @@ export function createWorld(options: WorldOptions): SimWorld {
       advanceTo(day);
       index();
     },
-    portfolio: () => state.subjects.map(toSimSubject),
+    portfolio: () => [...state.subjects.map(toSimSubject), ...unknown],
     truth: (): SimTruth => ({ changes: [...state.changes], defaults: [...state.defaults] }),
     feed: () => state.feed,
     resource: (route) => resource(route, byRegistry, byNationalId, addDays(options.startDate, state.day)),
@@ -199,6 +207,35 @@ function initialState(options: WorldOptions): WorldState {
   }
   for (const subject of subjects) refreshScore(subject);
   return { day: 0, subjects, changes: [], defaults: [], feed: [], nextFeedId: FEED_START_ID };
+}
+
+/** The rows of {@link WorldOptions.unknownSubjects}: numbers none of the world's businesses has. */
+function unknownRows(options: WorldOptions, subjects: readonly Subject[]): SimSubject[] {
+  const count = options.unknownSubjects ?? 0;
+  if (!Number.isInteger(count) || count < 0) {
+    throw new Error(`unknownSubjects: expected a whole number ≥ 0, got ${options.unknownSubjects}`);
+  }
+  const known = new Set(subjects.map((subject) => (subject.kind === 'business' ? subject.registryId : '')));
+  const random = mulberry32(mixSeed(options.seed, 404));
+  const rows: SimSubject[] = [];
+  while (rows.length < count) {
+    const registryId = randomOrgnr(random);
+    if (known.has(registryId)) continue;
+    known.add(registryId);
+    rows.push({
+      id: `unknown-${rows.length + 1}`,
+      kind: 'business',
+      country: 'NO',
+      registryId,
+      nationalId: null,
+      portfolioId: 'unknown',
+      tier: 'daily',
+      creditLimit: 100_000,
+      paymentTermsDays: 30,
+      exposure: 20_000,
+    });
+  }
+  return rows;
 }
 
 function toSimSubject(subject: Subject): SimSubject {

@@ -20,7 +20,7 @@ import type { Snapshot } from '#shared/domain/snapshot.ts';
 import type { Tier } from '#shared/domain/subject.ts';
 import { InputError } from '#shared/errors.ts';
 import { type EnrolmentRequest, enrolSubjects } from './enrol-subjects.ts';
-import type { SubjectStore } from './ports.ts';
+import type { ControlBus, SubjectStore } from './ports.ts';
 
 /** A portfolio file that cannot be read as a whole (encoding, quoting, header): nothing was imported. */
 export class PortfolioFileError extends InputError {}
@@ -40,6 +40,8 @@ export interface PortfolioDependencies {
   readonly tokenKey: string;
   /** Tiers the deployment schedules. @default daily, weekly, monthly (+ feed for feed countries) */
   readonly tiers?: readonly Tier[];
+  /** Where each new or changed subject's baseline request goes; none are sent without it. */
+  readonly bus?: ControlBus | null;
 }
 
 /**
@@ -78,7 +80,8 @@ export function parsePortfolioFile(
 
 /**
  * Imports a portfolio file: every row is validated before the first write, so a malformed file
- * writes nothing; good rows are enrolled (idempotent by subject id), bad rows reported.
+ * writes nothing; good rows are enrolled (idempotent by subject id), bad rows reported. Each new
+ * or changed subject gets its baseline check at once, through `deps.bus` (see enrolSubjects).
  *
  * @example
  * await importPortfolio(bytes, 'debtors.csv', deps); // { imported: 98, updated: 0, unchanged: 0, rejected: [{ line: 7, reason: '…' }, …] }
@@ -102,8 +105,8 @@ export async function importPortfolio(
 export type SubjectInput = Partial<Record<PortfolioColumn, string | number | null>>;
 
 /**
- * Enrols one subject with the same validation as a file row. Throws {@link InputError} with the
- * reason (naming the field) when it is invalid.
+ * Enrols one subject with the same validation as a file row, and asks for its baseline check
+ * through `deps.bus`. Throws {@link InputError} with the reason (naming the field) when it is invalid.
  *
  * @example
  * await addSubject({ id: 'acme', kind: 'business', country: 'NO', registryId: '923609016', portfolio: 'core', tier: 'daily' }, deps); // 'created'

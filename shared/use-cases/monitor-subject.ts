@@ -4,22 +4,29 @@
  *
  * A crash anywhere loses nothing: before the state write nothing changed, so the retry redoes the
  * check; after it, the retry finds the outbox pending and publishes the same alerts (same ids).
+ *
+ * A registry that does not know the subject (SubjectNotFoundError) is not a failure: the subject is
+ * marked with one conditional write carrying one `subject-not-found` alert, through the same outbox,
+ * and the check succeeds, so the queue never pays for the same 404 again or dead-letters it. Until
+ * the registry knows it again, later checks find the mark and alert nothing.
  */
 import type { RecommendedAction } from '#shared/domain/actions.ts';
-import { type AlertV1, buildAlerts } from '#shared/domain/alert.ts';
+import { type AlertV1, buildAlerts, buildNotFoundAlert } from '#shared/domain/alert.ts';
 import { diffSnapshots, holdBackEmployeeJitter } from '#shared/domain/diff.ts';
 import { detectEvents } from '#shared/domain/events.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
 import { withLastKnownFacts } from '#shared/domain/last-known-facts.ts';
 import { applyPolicy, type CreditPolicy } from '#shared/domain/policy.ts';
 import { assessRisk } from '#shared/domain/risk/model.ts';
-import type { FetchedSnapshot } from '#shared/domain/snapshot.ts';
-import { VersionConflictError } from '#shared/errors.ts';
+import { resolveSeverity } from '#shared/domain/severity.ts';
+import { emptySnapshot, type FetchedSnapshot, type Snapshot } from '#shared/domain/snapshot.ts';
+import { SubjectNotFoundError, VersionConflictError } from '#shared/errors.ts';
 import type {
   AlertBus,
   AlertPublisher,
   CheckCommit,
   JobSubject,
+  NotFoundCommit,
   SubjectState,
   SubjectStore,
 } from './ports.ts';
@@ -32,7 +39,12 @@ export type CheckOutcome =
   /** Nothing new, but alerts left pending by an earlier attempt were published. */
   | { readonly kind: 'republished'; readonly alerts: readonly AlertV1[] }
   /** The subject is no longer monitored. */
-  | { readonly kind: 'skipped' };
+  | { readonly kind: 'skipped' }
+  /**
+   * The registry does not know the subject: `alerts` holds its one `subject-not-found` alert when
+   * this check marked it, and is empty when it was marked already (no second alert).
+   */
+  | { readonly kind: 'not-found'; readonly alerts: readonly AlertV1[] };
 
 export interface MonitorDependencies {
   readonly store: SubjectStore;
@@ -68,7 +80,13 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     if (cached === undefined) cached = await deps.store.get(job.id);
     return cached;
   };
-  const fetched = await deps.fetchSnapshot(job, loadState);
+  let fetched: FetchedSnapshot;
+  try {
+    fetched = await deps.fetchSnapshot(job, loadState);
+  } catch (error) {
+    if (error instanceof SubjectNotFoundError) return recordNotFound(job, error, loadState, deps);
+    throw error;
+  }
   const hash = snapshotHash(fetched.snapshot);
   const skipUnchanged = deps.skipUnchanged ?? true;
   if (skipUnchanged && job.hash !== null && hash === job.hash) return { kind: 'unchanged' };
@@ -100,6 +118,92 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
 }
 
 /**
+ * Marks a subject its registry does not know, once: the first check to find it so commits the mark
+ * and its alert (then publishes like any commit); a later one, or a duplicate delivery, finds the
+ * mark and writes nothing. The alert id is that of the version the mark creates, so a retry after a
+ * crash republishes the same id.
+ */
+async function recordNotFound(
+  job: JobSubject,
+  error: SubjectNotFoundError,
+  loadState: () => Promise<SubjectState | null>,
+  deps: MonitorDependencies,
+): Promise<CheckOutcome> {
+  for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+    const state = attempt === 0 ? await loadState() : await deps.store.get(job.id);
+    if (!state?.monitored) return { kind: 'skipped' };
+    const pending = state.outbox.length > 0 ? [...state.outbox] : [];
+    if (pending.length > 0) await completePendingCheck(state, deps);
+    if (state.notFound)
+      return pending.length > 0
+        ? { kind: 'republished', alerts: pending }
+        : { kind: 'not-found', alerts: [] };
+
+    const commit = planNotFound(state, error, deps);
+    if (!(await deps.store.commitNotFound(commit))) continue;
+    const version = state.version + 1;
+    await deps.store.appendAlerts(job.id, version, commit.outbox);
+    deps.afterCommit?.(job.id);
+    await deps.publisher.publish(commit.outbox);
+    await deps.alertBus?.putAlerts(commit.outbox);
+    await deps.store.clearOutbox(job.id, version);
+    return { kind: 'not-found', alerts: commit.outbox };
+  }
+  throw new VersionConflictError(
+    `subject ${job.id}: version moved ${MAX_CONFLICT_RETRIES} times while marking it not found`,
+  );
+}
+
+function planNotFound(
+  state: SubjectState,
+  error: SubjectNotFoundError,
+  deps: MonitorDependencies,
+): NotFoundCommit {
+  const now = deps.now().toISOString();
+  const lookup = { provider: error.details.provider, status: error.details.status, said: error.message };
+  // A subject the registry never knew has neither snapshot nor class: it is assessed as what
+  // credmon knows of it, its identity and an unknown status.
+  const snapshot = state.snapshot ?? unknownSnapshot(state);
+  const risk =
+    state.risk ??
+    assessRisk({ snapshot, paymentExperience: state.paymentExperience, today: now.slice(0, 10) });
+  const decision = applyPolicy(deps.policy, {
+    subject: state.subject,
+    assessment: risk,
+    previousClass: state.risk?.class ?? null,
+    eventTypes: ['subject-not-found'],
+  });
+  const alert = buildNotFoundAlert({
+    subject: state.subject,
+    snapshot,
+    snapshotVersion: state.version + 1,
+    lookup,
+    risk,
+    actions: decision.actions,
+    severity: resolveSeverity('subject-not-found'),
+    fetchedAt: now,
+    detectedAt: now,
+  });
+  return {
+    subjectId: state.subject.id,
+    expectedVersion: state.version,
+    notFound: { ...lookup, since: now },
+    outbox: [alert],
+    checkedAt: now,
+  };
+}
+
+function unknownSnapshot(state: SubjectState): Snapshot {
+  const { subject } = state;
+  const snapshot = emptySnapshot({ subjectId: subject.id, kind: subject.kind, country: subject.country });
+  return {
+    ...snapshot,
+    identity: { ...snapshot.identity, registryId: subject.registryId, personToken: subject.personToken },
+    status: { ...snapshot.status, state: 'unknown' },
+  };
+}
+
+/**
  * Finishes a committed check whose history, publish or outbox clearing was interrupted (a crash, an
  * SNS outage): the history is appended again (idempotent), the pending alerts are published with
  * their own ids and the outbox is cleared. Used by the monitor's retry and by the outbox sweeper.
@@ -110,12 +214,15 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
 export async function completePendingCheck(
   state: SubjectState,
   deps: {
-    readonly store: Pick<SubjectStore, 'appendHistory' | 'clearOutbox'>;
+    readonly store: Pick<SubjectStore, 'appendHistory' | 'appendAlerts' | 'clearOutbox'>;
     readonly publisher: AlertPublisher;
     readonly alertBus?: MonitorDependencies['alertBus'];
   },
 ): Promise<void> {
-  if (state.snapshot && state.risk && state.hash && state.version > 0) {
+  // A not-found version has no snapshot of its own: only its alert goes to the history.
+  if (state.notFound) {
+    await deps.store.appendAlerts(state.subject.id, state.version, state.outbox);
+  } else if (state.snapshot && state.risk && state.hash && state.version > 0) {
     const commit: CheckCommit = {
       subjectId: state.subject.id,
       expectedVersion: state.version - 1,

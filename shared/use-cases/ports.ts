@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { RecommendedAction } from '#shared/domain/actions.ts';
-import type { AlertV1 } from '#shared/domain/alert.ts';
+import type { AlertV1, RegistryLookup } from '#shared/domain/alert.ts';
 import type { ControlEvent } from '#shared/domain/bus-events.ts';
 import type { Change } from '#shared/domain/diff.ts';
 import type { RiskAssessment } from '#shared/domain/risk/assessment.ts';
@@ -70,6 +70,26 @@ export interface SubjectState {
   readonly lastCheckedAt: string | null;
   /** The changes of the current version, so an interrupted check's history can be completed. */
   readonly changes: readonly Change[];
+  /** Set while the registry does not know the subject: its `subject-not-found` alert went out once. */
+  readonly notFound: NotFoundMark | null;
+}
+
+/** What the registry said when it did not know the subject, and since when credmon knows. */
+export interface NotFoundMark extends RegistryLookup {
+  readonly since: string;
+}
+
+/**
+ * A check whose registry did not know the subject: one conditional state update marks it, carries
+ * its one alert (outbox) and forgets the hash, so that the next check that finds it again is never
+ * skipped as unchanged. Snapshot and risk stay: a subject found again is diffed against them.
+ */
+export interface NotFoundCommit {
+  readonly subjectId: string;
+  readonly expectedVersion: number;
+  readonly notFound: NotFoundMark;
+  readonly outbox: readonly AlertV1[];
+  readonly checkedAt: string;
 }
 
 /** A check that found a change: everything written by the one conditional state update. */
@@ -103,6 +123,10 @@ export interface SubjectStore {
   commitCheck(commit: CheckCommit): Promise<boolean>;
   /** Appends snapshot and alert history for a committed version; idempotent. */
   appendHistory(commit: CheckCommit, version: number): Promise<void>;
+  /** Conditional on the version, like commitCheck: marks the subject not found (version + 1). */
+  commitNotFound(commit: NotFoundCommit): Promise<boolean>;
+  /** Appends the alert history of a version that has no snapshot of its own (not found); idempotent. */
+  appendAlerts(subjectId: string, version: number, alerts: readonly AlertV1[]): Promise<void>;
   /** Clears the outbox if it still holds the alerts of `version`. */
   clearOutbox(subjectId: string, version: number): Promise<void>;
   pageTier(tier: Tier, shard: number, cursor: string | null, limit: number): Promise<TierPage>;

@@ -9,7 +9,10 @@ import { completePendingCheck } from './monitor-subject.ts';
 import type { AlertPublisher, SubjectStore } from './ports.ts';
 
 export interface SweepOutboxesDependencies {
-  readonly store: Pick<SubjectStore, 'pendingOutboxes' | 'get' | 'clearOutbox' | 'appendHistory'>;
+  readonly store: Pick<
+    SubjectStore,
+    'pendingOutboxes' | 'get' | 'clearOutbox' | 'appendHistory' | 'appendAlerts'
+  >;
   readonly publisher: AlertPublisher;
   now(): Date;
 }

@@ -11,9 +11,15 @@ const SCHEMA_PATH = join(import.meta.dirname, '../../docs/alert-contract/alert.s
 describe('event coverage of the generated world', () => {
   it('delivers an alert of every event type, each valid against the published JSON Schema', async () => {
     // Prepare: the smallest world found in which every change kind happens within 30 days (seed 1
-    // of 400 has no real name change; 500 has every kind, UK administration being the rarest).
+    // of 400 has no real name change; 500 has every kind, UK administration being the rarest), and
+    // one portfolio row with an organisation number no registry knows (subject-not-found).
     const schema: unknown = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-    const world = createWorld({ seed: 1, subjects: 500, startDate: DEFAULT_START_DATE });
+    const world = createWorld({
+      seed: 1,
+      subjects: 500,
+      unknownSubjects: 1,
+      startDate: DEFAULT_START_DATE,
+    });
     const delivered: AlertV1[] = [];
     const raws: string[] = [];
 

@@ -90,6 +90,37 @@ describe('portfolio API and drop folder', () => {
     }
   });
 
+  it('lets both functions put baseline requests on the credmon bus, and nowhere else', () => {
+    // Prepare
+    const [busId] = Object.keys(template.findResources('AWS::Events::EventBus'));
+    const functions = [EDGE_FUNCTIONS.portfolioApi.name, EDGE_FUNCTIONS.portfolioDrop.name];
+
+    // Act
+    const grants = functions.map((name) =>
+      statementsOf(name).filter((s) => actions([s]).some((a) => a.startsWith('events:'))),
+    );
+    const environments = functions.map(
+      (name) =>
+        Object.values(
+          template.findResources('AWS::Lambda::Function', {
+            Properties: { Description: `credmon ${name}` },
+          }),
+        )[0]?.Properties.Environment.Variables,
+    );
+
+    // Assess
+    for (const statements of grants) {
+      expect(statements).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+        }),
+      ]);
+    }
+    for (const variables of environments) expect(variables?.EVENT_BUS_NAME).toEqual({ Ref: busId });
+  });
+
   it('lets the drop function read CSV files and write reports only, and enrol subjects', () => {
     const drop = statementsOf(EDGE_FUNCTIONS.portfolioDrop.name);
     expect(actions(drop)).toEqual(

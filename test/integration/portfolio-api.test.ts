@@ -5,10 +5,11 @@ import type {
   Context,
 } from 'aws-lambda';
 import { createPortfolioApiHandler } from '#functions/portfolio-api/create-handler.ts';
-import { DynamoPortfolioReader } from '#shared/adapters/store/dynamo-portfolio-reader.ts';
+import { composePortfolio, loadPortfolioConfig } from '#shared/adapters/store/portfolio-composition.ts';
 import { PORTFOLIO_COLUMNS } from '#shared/domain/portfolio-import.ts';
 import { type LocalStack, startLocalStack } from '#shared/local/stack.ts';
 import { createObservability } from '#shared/observability.ts';
+import { drainFanOut } from './support/fan-out-requests.ts';
 
 function event(
   method: string,
@@ -60,20 +61,27 @@ describe('portfolio API', () => {
   beforeAll(async () => {
     stack = await startLocalStack();
     logs = [];
-    const { composition, config } = stack;
+    // Composed as the Lambda entry does, from its deployed environment, under its deployed role.
+    const { portfolio, reader, history } = composePortfolio(
+      loadPortfolioConfig(stack.environments['portfolio-api'] ?? {}),
+      { instrument: stack.iam.instrumentFor('portfolio-api') },
+    );
     const handler = createPortfolioApiHandler({
       ...createObservability({
         serviceName: 'test',
         logSink: (line) => logs.push(line),
         metricsSink: () => {},
       }),
-      portfolio: { store: composition.store, sealer: composition.sealer, tokenKey: config.tokenKey },
-      reader: new DynamoPortfolioReader(composition.clients.dynamodb, config.tableName),
-      history: composition.store,
+      portfolio,
+      reader,
+      history,
     });
     call = (e) => handler(e, {} as Context) as Promise<APIGatewayProxyStructuredResultV2>;
   });
-  afterAll(() => stack.stop());
+  afterAll(async () => {
+    await stack.stop();
+    stack.iam.assertNoDenials();
+  });
 
   const body = (result: APIGatewayProxyStructuredResultV2) => JSON.parse(String(result.body));
 
@@ -91,6 +99,31 @@ describe('portfolio API', () => {
     const again = await call(event('POST', '/subjects', { body: JSON.stringify(subject) }));
     expect([created.statusCode, body(created)]).toEqual([201, { id: 'eq', outcome: 'created' }]);
     expect([again.statusCode, body(again).outcome]).toEqual([200, 'unchanged']);
+  });
+
+  it('asks for the baseline of a subject it enrols or imports, monthly or not, on the event bus', async () => {
+    // Prepare
+    await drainFanOut(stack);
+    const one = {
+      id: 'api-m',
+      kind: 'business',
+      country: 'NO',
+      registryId: '974760673',
+      portfolio: 'core',
+      tier: 'monthly',
+    };
+    const file = `${PORTFOLIO_COLUMNS.join(',')}\napi-w,business,GB,SC571653,,Acme,late,weekly,,,\n`;
+
+    // Act
+    await call(event('POST', '/subjects', { body: JSON.stringify(one) }));
+    await call(event('POST', '/subjects:import', { body: file }));
+    const requests = await drainFanOut(stack);
+
+    // Assess
+    expect(requests.sort((a, b) => String(a.subjectId).localeCompare(String(b.subjectId)))).toEqual([
+      { subjectId: 'api-m', tier: 'monthly' },
+      { subjectId: 'api-w', tier: 'weekly' },
+    ]);
   });
 
   it('answers 400 naming the field for an invalid body, and never logs the body', async () => {

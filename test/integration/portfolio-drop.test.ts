@@ -3,9 +3,13 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import type { Context, S3Event } from 'aws-lambda';
 import { createPortfolioDropHandler, reportKeyOf } from '#functions/portfolio-drop/create-handler.ts';
 import { s3ObjectStore } from '#shared/adapters/storage/s3-object-store.ts';
+import { composePortfolio, loadPortfolioConfig } from '#shared/adapters/store/portfolio-composition.ts';
 import { PORTFOLIO_COLUMNS } from '#shared/domain/portfolio-import.ts';
 import { type LocalStack, startLocalStack } from '#shared/local/stack.ts';
 import { createObservability } from '#shared/observability.ts';
+import { FanOutRequest, type MonitorJob } from '#shared/use-cases/ports.ts';
+import { fanOut } from '#shared/use-cases/run-tier.ts';
+import { drainFanOut } from './support/fan-out-requests.ts';
 
 const BUCKET = 'credmon-drop';
 
@@ -51,16 +55,21 @@ describe('portfolio drop folder', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const { composition, config } = stack;
+    // Composed as the Lambda entry does, from the environment the function would see.
+    const { portfolio } = composePortfolio(loadPortfolioConfig(stack.environments['portfolio-drop'] ?? {}), {
+      instrument: stack.iam.instrumentFor('portfolio-drop'),
+    });
     handler = createPortfolioDropHandler({
       ...createObservability({ serviceName: 'test', logSink: () => {}, metricsSink: () => {} }),
-      portfolio: { store: composition.store, sealer: composition.sealer, tokenKey: config.tokenKey },
+      portfolio,
       objects: s3ObjectStore(s3),
     });
   });
   afterAll(async () => {
     s3.destroy();
     await stack.stop();
+    // Every call the function made is one its deployed role allows.
+    stack.iam.assertNoDenials();
   });
 
   async function drop(key: string, body: string | Buffer) {
@@ -117,6 +126,43 @@ describe('portfolio drop folder', () => {
       status: 'imported',
       imported: 1,
     });
+  });
+
+  it('asks for the baseline of each new subject of a dropped file at once, monthly ones too', async () => {
+    // Prepare
+    await drainFanOut(stack);
+    const csv = [
+      PORTFOLIO_COLUMNS.join(','),
+      'late-m,business,NO,974760673,,Late Monthly AS,core,monthly,,,',
+      'late-w,business,GB,SC571653,,Late Weekly,uk,weekly,,,',
+    ].join('\n');
+
+    // Act
+    await drop('incoming/late joiners.csv', csv);
+    await drop('incoming/late joiners.csv', csv);
+    const requests = await drainFanOut(stack);
+    const jobs: MonitorJob[] = [];
+    for (const request of requests) {
+      await fanOut(FanOutRequest.parse(request), {
+        store: stack.composition.store,
+        queue: { sendMonitorJobs: async (batch) => void jobs.push(...batch), sendFanOut: async () => {} },
+        now: () => new Date('2026-01-01T06:00:00Z'),
+        remainingMs: () => 60_000,
+      });
+    }
+
+    // Assess: one request per new subject (the re-delivery asks for nothing), ids and tier only
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        { subjectId: 'late-m', tier: 'monthly' },
+        { subjectId: 'late-w', tier: 'weekly' },
+      ]),
+    );
+    expect(requests).toHaveLength(2);
+    expect(jobs.flatMap((job) => job.subjects.map((subject) => [job.tier, subject.id])).sort()).toEqual([
+      ['monthly', 'late-m'],
+      ['weekly', 'late-w'],
+    ]);
   });
 
   it('refuses a file that is not UTF-8 whole, in the report', async () => {

@@ -6,6 +6,7 @@ import type {
   AlertPublisher,
   CheckCommit,
   JobSubject,
+  NotFoundCommit,
   SubjectState,
   SubjectStore,
   TierPage,
@@ -14,6 +15,7 @@ import type {
 export class InMemoryStore implements SubjectStore {
   readonly states = new Map<string, SubjectState>();
   readonly history: { subjectId: string; version: number; commit: CheckCommit }[] = [];
+  readonly alertHistory: { subjectId: string; version: number; alert: AlertV1 }[] = [];
   reads = 0;
   /** Makes the next N commitCheck calls lose the race. */
   conflicts = 0;
@@ -35,6 +37,7 @@ export class InMemoryStore implements SubjectStore {
       outboxSince: null,
       lastCheckedAt: null,
       changes: [],
+      notFound: null,
     });
     return 'created' as const;
   }
@@ -63,8 +66,36 @@ export class InMemoryStore implements SubjectStore {
       outboxSince: commit.outbox.length > 0 ? commit.checkedAt : null,
       lastCheckedAt: commit.checkedAt,
       changes: commit.changes,
+      notFound: null,
     });
     return true;
+  }
+
+  async commitNotFound(commit: NotFoundCommit) {
+    const state = this.states.get(commit.subjectId);
+    if (this.conflicts > 0) {
+      this.conflicts--;
+      return false;
+    }
+    if (!state?.monitored || state.version !== commit.expectedVersion) return false;
+    this.states.set(commit.subjectId, {
+      ...state,
+      version: state.version + 1,
+      hash: null,
+      notFound: commit.notFound,
+      outbox: commit.outbox,
+      outboxSince: commit.checkedAt,
+      lastCheckedAt: commit.checkedAt,
+      changes: [],
+    });
+    return true;
+  }
+
+  async appendAlerts(subjectId: string, version: number, alerts: readonly AlertV1[]) {
+    for (const alert of alerts) {
+      if (!this.alertHistory.some((h) => h.alert.alertId === alert.alertId))
+        this.alertHistory.push({ subjectId, version, alert });
+    }
   }
 
   async appendHistory(commit: CheckCommit, version: number) {

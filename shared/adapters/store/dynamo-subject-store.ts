@@ -20,6 +20,7 @@ import { ItemTooLargeError } from '#shared/errors.ts';
 import type {
   CheckCommit,
   JobSubject,
+  NotFoundCommit,
   SubjectState,
   SubjectStore,
   TierPage,
@@ -104,6 +105,9 @@ export class DynamoSubjectStore implements SubjectStore {
         version: 0,
         enrolledAt: new Date(this.now()).toISOString(),
       },
+      // A corrected registry id (or national id) is a new question to the registry: a not-found
+      // answer about the old one must not silence the alert about the new one.
+      remove: existing?.notFound && !sameIdentity(existing.subject, subject) ? ['notFound'] : [],
     });
     await this.registerPortfolio(subject.portfolioId);
     await this.db.send(
@@ -151,6 +155,7 @@ export class DynamoSubjectStore implements SubjectStore {
       outboxSince: Item.outboxSince ?? null,
       lastCheckedAt: Item.lastCheckedAt ?? null,
       changes: Item.changes ?? [],
+      notFound: Item.notFound ?? null,
     };
   }
 
@@ -176,7 +181,8 @@ export class DynamoSubjectStore implements SubjectStore {
           changes: commit.changes,
           ...(hasOutbox ? { outboxSince: commit.checkedAt, outboxPending: 'PENDING' } : {}),
         },
-        remove: hasOutbox ? [] : ['outboxSince', 'outboxPending'],
+        // The registry knows the subject (again): its not-found mark goes with this version.
+        remove: hasOutbox ? ['notFound'] : ['outboxSince', 'outboxPending', 'notFound'],
       });
       await this.db.send(
         new UpdateCommand({
@@ -203,6 +209,53 @@ export class DynamoSubjectStore implements SubjectStore {
     }
   }
 
+  async commitNotFound(commit: NotFoundCommit): Promise<boolean> {
+    try {
+      const update = buildUpdate({
+        set: {
+          version: commit.expectedVersion + 1,
+          notFound: commit.notFound,
+          lastCheckedAt: commit.checkedAt,
+          outbox: commit.outbox,
+          changes: [],
+          outboxSince: commit.checkedAt,
+          outboxPending: 'PENDING',
+        },
+        // Without a hash, the next job of the subject is never skipped as unchanged: the check
+        // that finds it again commits, and that commit clears the mark.
+        remove: ['hash'],
+      });
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: subjectKey(commit.subjectId), sk: STATE },
+          ...withCondition(
+            update,
+            '#cv = :expected AND #cm = :true',
+            { '#cv': 'version', '#cm': 'monitored' },
+            { ':expected': commit.expectedVersion, ':true': true },
+          ),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw itemSizeErrorOr(
+        error,
+        `subject ${commit.subjectId}: state item of version ${commit.expectedVersion + 1}`,
+      );
+    }
+  }
+
+  async appendAlerts(subjectId: string, version: number, alerts: readonly AlertV1[]): Promise<void> {
+    const expiresAt = Math.floor(this.now() / 1000) + this.retentionSeconds;
+    await Promise.all(
+      alertItems(subjectKey(subjectId), subjectId, version, alerts, expiresAt).map((item) =>
+        this.putOnce(item),
+      ),
+    );
+  }
+
   async appendHistory(commit: CheckCommit, version: number): Promise<void> {
     const expiresAt = Math.floor(this.now() / 1000) + this.retentionSeconds;
     const pk = subjectKey(commit.subjectId);
@@ -222,22 +275,7 @@ export class DynamoSubjectStore implements SubjectStore {
         checkedAt: commit.checkedAt,
         expiresAt,
       },
-      ...commit.outbox.map((alert) => ({
-        pk,
-        sk: `ALERT#${alert.detectedAt}#${alert.alertId}`,
-        entity: 'alert',
-        subjectId: commit.subjectId,
-        version,
-        alertId: alert.alertId,
-        type: alert.type,
-        severity: alert.severity,
-        riskClass: alert.risk.class,
-        previousRiskClass: alert.risk.previousClass,
-        portfolioId: alert.subject.portfolioId,
-        detectedAt: alert.detectedAt,
-        alert,
-        expiresAt,
-      })),
+      ...alertItems(pk, commit.subjectId, version, commit.outbox, expiresAt),
     ];
     await Promise.all(puts.map((item) => this.putOnce(item)));
   }
@@ -473,6 +511,41 @@ function toJobSubject(item: Record<string, unknown>): JobSubject {
 }
 
 /** DynamoDB does not keep the order of a map's keys: compare field by field. */
+/** The history items of a version's alerts. */
+function alertItems(
+  pk: string,
+  subjectId: string,
+  version: number,
+  alerts: readonly AlertV1[],
+  expiresAt: number,
+): Record<string, unknown>[] {
+  return alerts.map((alert) => ({
+    pk,
+    sk: `ALERT#${alert.detectedAt}#${alert.alertId}`,
+    entity: 'alert',
+    subjectId,
+    version,
+    alertId: alert.alertId,
+    type: alert.type,
+    severity: alert.severity,
+    riskClass: alert.risk.class,
+    previousRiskClass: alert.risk.previousClass,
+    portfolioId: alert.subject.portfolioId,
+    detectedAt: alert.detectedAt,
+    alert,
+    expiresAt,
+  }));
+}
+
+function sameIdentity(a: MonitoredSubject, b: MonitoredSubject): boolean {
+  return (
+    a.kind === b.kind &&
+    a.country === b.country &&
+    (a.registryId ?? null) === (b.registryId ?? null) &&
+    (a.personToken ?? null) === (b.personToken ?? null)
+  );
+}
+
 function sameEnrolment(a: MonitoredSubject, b: MonitoredSubject): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof MonitoredSubject)[]);
   return [...keys].every((key) => (a[key] ?? null) === (b[key] ?? null));

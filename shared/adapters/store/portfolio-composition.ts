@@ -1,10 +1,12 @@
 /**
- * What the portfolio functions (API, S3 drop) and `credmon portfolio --stack` need: the table and
- * the keys, nothing of the pipeline's queues or bureaus. Read from the environment, validated once.
+ * What the portfolio functions (API, S3 drop) and `credmon portfolio --stack` need: the table, the
+ * keys and the event bus (for the new subjects' baseline requests), nothing of the pipeline's
+ * queues or bureaus. Read from the environment, validated once.
  */
 import { z } from 'zod';
-import { createAwsClients } from '#shared/adapters/aws/clients.ts';
+import { type AwsClientOptions, createAwsClients } from '#shared/adapters/aws/clients.ts';
 import { createSealer } from '#shared/adapters/crypto/sealer.ts';
+import { EventBridgeBus } from '#shared/adapters/messaging/eventbridge-bus.ts';
 import { ConfigError } from '#shared/errors.ts';
 import type {
   PortfolioDependencies,
@@ -19,7 +21,10 @@ const PortfolioEnv = z.object({
   TABLE_NAME: z.string().min(1),
   CREDMON_TOKEN_KEY: z.string().min(16),
   CREDMON_SEAL_KEY: z.string().min(16),
+  /** The credmon event bus: each new subject's SubjectEnrolled goes there. Unset: none is sent. */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_EVENTBRIDGE: z.url().optional(),
 });
 export type PortfolioConfig = z.infer<typeof PortfolioEnv>;
 
@@ -50,16 +55,34 @@ export interface PortfolioComposition {
  * @example
  * const { portfolio, reader, history } = composePortfolio(loadPortfolioConfig(process.env));
  */
-export function composePortfolio(config: PortfolioConfig): PortfolioComposition {
+export function composePortfolio(
+  config: PortfolioConfig,
+  options: Pick<AwsClientOptions, 'instrument'> = {},
+): PortfolioComposition {
   const endpoint = config.AWS_ENDPOINT_URL_DYNAMODB;
+  const busEndpoint = config.AWS_ENDPOINT_URL_EVENTBRIDGE;
   const clients = createAwsClients({
+    ...options,
     region: config.AWS_REGION,
-    // Only DynamoDB is used; the other clients are never called.
-    endpoints: endpoint ? { dynamodb: endpoint, sqs: endpoint, sns: endpoint } : undefined,
+    // Only DynamoDB and EventBridge are used; the other clients are never called.
+    endpoints: endpoint
+      ? {
+          dynamodb: endpoint,
+          sqs: endpoint,
+          sns: endpoint,
+          ...(busEndpoint ? { eventbridge: busEndpoint } : {}),
+        }
+      : undefined,
   });
   const store = new DynamoSubjectStore(clients.dynamodb, { tableName: config.TABLE_NAME });
+  const bus = config.EVENT_BUS_NAME ? new EventBridgeBus(clients.eventbridge, config.EVENT_BUS_NAME) : null;
   return {
-    portfolio: { store, sealer: createSealer(config.CREDMON_SEAL_KEY), tokenKey: config.CREDMON_TOKEN_KEY },
+    portfolio: {
+      store,
+      sealer: createSealer(config.CREDMON_SEAL_KEY),
+      tokenKey: config.CREDMON_TOKEN_KEY,
+      bus,
+    },
     reader: new DynamoPortfolioReader(clients.dynamodb, config.TABLE_NAME),
     history: store,
     clients,

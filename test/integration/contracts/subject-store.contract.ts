@@ -16,7 +16,7 @@ import type { Snapshot } from '#shared/domain/snapshot.ts';
 import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
 import { ItemTooLargeError, outcomeOf } from '#shared/errors.ts';
 import { createTable } from '#shared/local/bootstrap.ts';
-import type { CheckCommit } from '#shared/use-cases/ports.ts';
+import type { CheckCommit, NotFoundCommit } from '#shared/use-cases/ports.ts';
 import { equinor, individual, risk } from '../../unit/domain/snapshot-builders.ts';
 import type { DynamoEngine, RunningEngine } from '../support/dynamodb-engines.ts';
 
@@ -98,6 +98,18 @@ function commitFor(
     actions: [],
     effectiveTier: subject.tier,
     outbox: options.withAlerts === false ? [] : alertsFor(subject, expectedVersion + 1, checkedAt),
+    checkedAt,
+  };
+}
+
+function notFoundFor(subject: MonitoredSubject, expectedVersion: number, at = T0): NotFoundCommit {
+  const checkedAt = new Date(at).toISOString();
+  const said = `brreg: no entity ${subject.registryId} in Enhetsregisteret`;
+  return {
+    subjectId: subject.id,
+    expectedVersion,
+    notFound: { provider: 'brreg', status: 404, said, since: checkedAt },
+    outbox: alertsFor(subject, expectedVersion + 1, checkedAt),
     checkedAt,
   };
 }
@@ -271,6 +283,84 @@ export function subjectStoreContract(engine: DynamoEngine): void {
 
       expect(await store.get('acme')).toMatchObject({ version: 1, outbox: [], outboxSince: null });
       expect(await store.pendingOutboxes(new Date(T0 + DAY).toISOString(), 10)).toEqual([]);
+    });
+  });
+
+  describe('commitNotFound (the registry does not know the subject)', () => {
+    it('marks version n+1 with its pending alert, forgets the hash and keeps the snapshot', async () => {
+      // Prepare
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      await store.commitCheck(commitFor(subject, 0, { withAlerts: false }));
+      const commit = notFoundFor(subject, 1, T0 + DAY);
+
+      // Act
+      const committed = await store.commitNotFound(commit);
+      const stale = await store.commitNotFound(notFoundFor(subject, 1, T0 + DAY));
+      const jobs = [];
+      for (let shard = 0; shard < TIER_SHARDS; shard++) {
+        jobs.push(...(await store.pageTier('daily', shard, null, 10)).subjects);
+      }
+
+      // Assess
+      expect([committed, stale]).toEqual([true, false]);
+      const state = await store.get('acme');
+      expect(state).toMatchObject({
+        version: 2,
+        hash: null,
+        notFound: commit.notFound,
+        outbox: commit.outbox,
+      });
+      expect(state?.snapshot?.subjectId).toBe('acme');
+      expect(jobs).toMatchObject([{ id: 'acme', version: 2, hash: null }]);
+      expect(await store.pendingOutboxes(new Date(T0 + 2 * DAY).toISOString(), 10)).toEqual(['acme']);
+    });
+
+    it('clears the mark with the next committed check, and with a corrected registry id', async () => {
+      // Prepare
+      const { store } = await freshStore();
+      const subject = business('acme');
+      const other = business('other');
+      for (const s of [subject, other]) {
+        await store.enrol(s, null);
+        await store.commitNotFound(notFoundFor(s, 0));
+      }
+
+      // Act
+      await store.commitCheck(commitFor(subject, 1, { at: T0 + DAY }));
+      await store.enrol({ ...other, registryId: '923609016' }, null);
+
+      // Assess
+      expect((await store.get('acme'))?.notFound).toBeNull();
+      expect((await store.get('other'))?.notFound).toBeNull();
+    });
+
+    it('keeps the mark across an enrolment update that leaves the registry id alone', async () => {
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      await store.commitNotFound(notFoundFor(subject, 0));
+
+      await store.enrol({ ...subject, exposure: 1 }, null);
+
+      expect((await store.get('acme'))?.notFound).toMatchObject({ status: 404 });
+    });
+
+    it('appends the alert history of a not-found version idempotently', async () => {
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      const commit = notFoundFor(subject, 0);
+      await store.commitNotFound(commit);
+
+      await store.appendAlerts('acme', 1, commit.outbox);
+      await store.appendAlerts('acme', 1, commit.outbox);
+
+      const history = await store.history('acme');
+      expect(history.map((item) => [item.entity, item.version, item.alertId])).toEqual([
+        ['alert', 1, commit.outbox[0]?.alertId],
+      ]);
     });
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { createSealer } from '#shared/adapters/crypto/sealer.ts';
+import { type ControlEvent, controlEvent } from '#shared/domain/bus-events.ts';
 import { PORTFOLIO_COLUMNS } from '#shared/domain/portfolio-import.ts';
 import type { MonitoredSubject } from '#shared/domain/subject.ts';
 import { InputError } from '#shared/errors.ts';
@@ -163,5 +164,89 @@ describe('addSubject', () => {
         deps(store),
       ),
     ).rejects.toThrow(new InputError('registryId: 1 is not a Norwegian organisation number (9 digits)'));
+  });
+});
+
+describe('baseline requests on enrolment', () => {
+  /** A control bus that records what was put on it. */
+  function recordingBus() {
+    const events: ControlEvent[] = [];
+    return {
+      events,
+      bus: {
+        async putControlEvents(batch: readonly ControlEvent[]) {
+          events.push(...batch);
+        },
+      },
+    };
+  }
+
+  it('asks for a baseline of every imported subject, whatever its tier, with ids and tier only', async () => {
+    // Prepare
+    const { store } = memoryStore();
+    const { bus, events } = recordingBus();
+    // Act
+    await importPortfolio(bytes(FILE), 'debtors.csv', { ...deps(store), bus });
+    // Assess
+    expect([...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { type: 'SubjectEnrolled', detail: { subjectId: 'eq', tier: 'daily' } },
+      { type: 'SubjectEnrolled', detail: { subjectId: 'kari', tier: 'monthly' } },
+      { type: 'SubjectEnrolled', detail: { subjectId: 'sc', tier: 'weekly' } },
+    ]);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain('10038000581');
+    expect(text).not.toContain('Kari Nordmann');
+    for (const event of events) expect(() => controlEvent(event.type, event.detail)).not.toThrow();
+  });
+
+  it('asks again for an updated subject, and for nothing when a file is imported unchanged', async () => {
+    // Prepare
+    const { store } = memoryStore();
+    await importPortfolio(bytes(FILE), 'debtors.csv', deps(store));
+    const { bus, events } = recordingBus();
+    const corrected = FILE.replace('eq,business,NO,923609016', 'eq,business,NO,974760673');
+    // Act
+    await importPortfolio(bytes(FILE), 'debtors.csv', { ...deps(store), bus });
+    const unchanged = events.length;
+    await importPortfolio(bytes(corrected), 'debtors.csv', { ...deps(store), bus });
+    // Assess
+    expect(unchanged).toBe(0);
+    expect(events).toEqual([{ type: 'SubjectEnrolled', detail: { subjectId: 'eq', tier: 'daily' } }]);
+  });
+
+  it('asks for the baseline of one added subject', async () => {
+    // Prepare
+    const { store } = memoryStore();
+    const { bus, events } = recordingBus();
+    // Act
+    await addSubject(
+      {
+        id: 'acme',
+        kind: 'business',
+        country: 'NO',
+        registryId: '923609016',
+        portfolio: 'core',
+        tier: 'monthly',
+      },
+      { ...deps(store), bus },
+    );
+    // Assess
+    expect(events).toEqual([{ type: 'SubjectEnrolled', detail: { subjectId: 'acme', tier: 'monthly' } }]);
+  });
+
+  it('puts nothing on the bus when the enrolment fails, and enrols without a bus', async () => {
+    // Prepare
+    const { store, subjects } = memoryStore();
+    const { bus, events } = recordingBus();
+    // Act
+    const invalid = addSubject(
+      { id: 'x', kind: 'business', country: 'NO', portfolio: 'core' },
+      { ...deps(store), bus },
+    );
+    await importPortfolio(bytes(FILE), 'debtors.csv', deps(store));
+    // Assess
+    await expect(invalid).rejects.toBeInstanceOf(InputError);
+    expect(events).toEqual([]);
+    expect(subjects.size).toBe(3);
   });
 });

@@ -161,6 +161,7 @@ describe('sweepOutboxes', () => {
         states.set(id, { subject: { id }, version, outbox: [], outboxSince: '' });
       },
       appendHistory: async () => {},
+      appendAlerts: async () => {},
     };
     let calls = 0;
     const publisher = {

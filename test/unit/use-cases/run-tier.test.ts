@@ -26,6 +26,27 @@ async function storeWith(count: number) {
 const now = () => new Date('2026-07-20T06:00:00Z');
 
 describe('fanOut', () => {
+  it('turns a SubjectEnrolled detail into one monitor job of exactly that subject, monthly too', async () => {
+    // Prepare: the bus delivers the event's detail as the fan-out message
+    const store = await storeWith(3);
+    await store.enrol({ ...subjectFor(equinor()), id: 'late', tier: 'monthly' }, null);
+    await store.enrol({ ...subjectFor(equinor()), id: 'gone', tier: 'monthly' }, null);
+    await store.remove('gone');
+    const queue = new RecordingQueue();
+    const deps = { store, queue, now, remainingMs: () => 60_000 };
+    // Act
+    const result = await fanOut({ subjectId: 'late', tier: 'monthly' }, deps);
+    const removed = await fanOut({ subjectId: 'gone', tier: 'monthly' }, deps);
+    // Assess
+    expect(result).toEqual({ subjects: 1, jobs: 1, continued: false });
+    expect(removed).toEqual({ subjects: 0, jobs: 0, continued: false });
+    expect(queue.jobs).toMatchObject([
+      { tier: 'monthly', subjects: [{ id: 'late', version: 0, hash: null }] },
+    ]);
+    expect(queue.jobs[0]?.subjects).toHaveLength(1);
+    expect(queue.fanOuts).toEqual([]);
+  });
+
   it('splits a tier request into one request per shard, never reading the table', async () => {
     const store = await storeWith(3);
     const queue = new RecordingQueue();

@@ -102,7 +102,10 @@ async function fetchEntity(client: ResilientClient, base: string, orgnr: string)
   const path = pathOf(url);
   const response = await client.getJson(url);
   if (response.status === 404)
-    throw new SubjectNotFoundError(`${BRREG}: no entity ${orgnr} in Enhetsregisteret`);
+    throw new SubjectNotFoundError(`${BRREG}: no entity ${orgnr} in Enhetsregisteret`, {
+      provider: BRREG,
+      status: 404,
+    });
   if (response.status === 410) {
     const gone = parseWire(BrregFjernet, response.body, { provider: BRREG, path });
     return { kind: 'removed', orgnr, since: isoDateOrNull(gone.slettedato) };

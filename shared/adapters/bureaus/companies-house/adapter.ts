@@ -119,7 +119,11 @@ export function createCompaniesHouseProvider(options: CompaniesHouseProviderOpti
       }
       const profilePath = `/company/${number}`;
       const response = await get(profilePath);
-      if (response.status === 404) throw new SubjectNotFoundError(`${COMPANIES_HOUSE}: no company ${number}`);
+      if (response.status === 404)
+        throw new SubjectNotFoundError(`${COMPANIES_HOUSE}: no company ${number}`, {
+          provider: COMPANIES_HOUSE,
+          status: 404,
+        });
       if (response.status !== 200) throw unexpectedStatus(COMPANIES_HOUSE, profilePath, response.status);
       const profile = parseWire(ChCompanyProfile, response.body, {
         provider: COMPANIES_HOUSE,

@@ -98,7 +98,10 @@ async function fetchPerson(
   const lookup: BureauPersonLookup = { country: subject.country, nationalId: subject.nationalId };
   const response = await client.postJson(url, lookup);
   if (response.status === 404)
-    throw new SubjectNotFoundError(`${CREDIT_BUREAU}: no person for subject ${subject.id}`);
+    throw new SubjectNotFoundError(`${CREDIT_BUREAU}: no person for subject ${subject.id}`, {
+      provider: CREDIT_BUREAU,
+      status: 404,
+    });
   if (response.status !== 200) throw unexpectedStatus(CREDIT_BUREAU, path, response.status);
   const report = parseWire(BureauPersonReport, response.body, { provider: CREDIT_BUREAU, path });
 
