@@ -160,6 +160,14 @@ export const localCommand: CliCommand = {
     });
     io.stdout.write(`  report: ${report.path}\n`);
     if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (summary.iam.denied > 0) {
+      io.stderr.write(
+        `credmon local: ${summary.iam.denied} AWS call(s) the deployed roles refuse:\n${summary.iam.deniedCalls
+          .map((call) => `  ${call.functionName} may not ${call.action} on ${call.resource}`)
+          .join('\n')}\n`,
+      );
+      return 1;
+    }
     return 0;
   },
 };
@@ -195,6 +203,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runLocal>>, io: CliIO):
       `  alerts by type: ${types || 'none'}`,
       `  risk classes: ${classes}`,
       `  dead-lettered jobs ${summary.dlq}, pending outboxes ${summary.pendingOutboxes}, outboxes swept ${summary.outboxesSwept}`,
+      `  AWS calls authorized against the deployed roles ${summary.iam.checked}, denied ${summary.iam.denied}`,
       '',
     ].join('\n'),
   );

@@ -11,6 +11,7 @@ import { startSimulator } from '#shared/simulator/server.ts';
 import { startSimulatorThread, type WorldSource } from '#shared/simulator/thread.ts';
 import type { SimWorld } from '#shared/simulator/types.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
+import type { IamDenial } from './iam/enforcer.ts';
 import { startLocalPipeline } from './pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from './schedule-expressions.ts';
 import { SIMULATED_PACING } from './simulated-bureaus.ts';
@@ -67,6 +68,8 @@ export interface LocalRunSummary {
   dlq: number;
   pendingOutboxes: number;
   bureauRequests: number;
+  /** AWS calls authorized against the deployed roles, and those AWS would have refused. */
+  iam: { checked: number; denied: number; deniedCalls: IamDenial[] };
   durationMs: number;
 }
 
@@ -232,10 +235,12 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunSummar
       dlq: depths.monitorJobsDlq ?? 0,
       pendingOutboxes,
       bureauRequests: simulator.stats().requests,
+      iam: { ...pipeline.iam.summary(), deniedCalls: [...pipeline.iam.deniedCalls()] },
       durationMs: Date.now() - started,
     };
   } finally {
-    await pipeline.stop();
+    // The summary reports denials; the CLI fails the run on them.
+    await pipeline.stop({ checkIam: false });
     await simulator.close();
   }
 }

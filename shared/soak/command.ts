@@ -103,9 +103,17 @@ export async function soakMain(argv: readonly string[], io: CliIO): Promise<numb
   return passed(report) ? 0 : 1;
 }
 
-/** The soak's verdict: nothing lost, nothing announced twice under different ids, nothing pending. */
+/**
+ * The soak's verdict: nothing lost, nothing announced twice under different ids, nothing pending,
+ * and no AWS call its deployed role would refuse.
+ */
 export function passed(report: SoakReport): boolean {
-  return report.lost === 0 && report.duplicateAlerts === 0 && report.pendingOutboxes === 0;
+  return (
+    report.lost === 0 &&
+    report.duplicateAlerts === 0 &&
+    report.pendingOutboxes === 0 &&
+    report.iam.denied === 0
+  );
 }
 
 function describe(r: SoakReport): string {
@@ -116,6 +124,10 @@ function describe(r: SoakReport): string {
     `  changes: ${r.changesMade} made, ${r.changesReported} reported; alerts ${r.alertsCommitted} committed, ${r.alertsDelivered} delivered (${r.deliveries} deliveries)`,
     `  dead-lettered: ${r.dlq} subjects ${JSON.stringify(r.dlqReasons)}, ${r.dlqAfterRedrive} left after redrive; malformed retried ${r.malformedRetried}, dead-lettered ${r.malformedDeadLettered}`,
     `  daily subjects: ${r.dailyChangesDue} changes due an alert (${r.dailyChangesExcused} excused: unreported after a dead-lettered check), ${r.missedChanges} missed ${r.missedChanges > 0 ? `${JSON.stringify(r.missedChangesByKind)} e.g. ${r.missedExamples.slice(0, 3).join(' ')}` : ''}`,
+    `  AWS calls authorized against the deployed roles ${r.iam.checked}, denied ${r.iam.denied}${r.iam.deniedCalls
+      .slice(0, 5)
+      .map((call) => `; ${call.functionName} may not ${call.action} on ${call.resource}`)
+      .join('')}`,
     `  lost ${r.lost} (state ${r.stateMismatches}, undelivered ${r.undeliveredAlerts}, missed ${r.missedChanges}), duplicate alerts ${r.duplicateAlerts}, pending outboxes ${r.pendingOutboxes}: ${passed(r) ? 'PASS' : 'FAIL'}`,
     '',
   ].join('\n');

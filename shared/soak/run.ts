@@ -29,6 +29,7 @@ import { AlertV1 } from '#shared/domain/alert.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
 import type { Tier } from '#shared/domain/subject.ts';
 import { LOCAL_PREFIX } from '#shared/local/bootstrap.ts';
+import type { IamDenial } from '#shared/local/iam/enforcer.ts';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from '#shared/local/schedule-expressions.ts';
 import { mulberry32 } from '#shared/simulator/prng.ts';
@@ -127,6 +128,8 @@ export interface SoakReport {
   restarts: number;
   pendingOutboxes: number;
   bureau: { requests: number; faults: number; timeouts: number; malformed: number; throttled: number };
+  /** AWS calls authorized against the deployed roles, over every restart; any denial fails the soak. */
+  iam: { checked: number; denied: number; deniedCalls: IamDenial[] };
   durationMs: number;
 }
 
@@ -217,6 +220,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const delivered: DeliveredAlert[] = [];
   let pipeline = await startLocalPipeline(pipelineOptions);
+  // Each restart brings a new enforcer: what the stopped pipelines checked is added up here.
+  const iamBefore = { checked: 0, denied: 0, deniedCalls: [] as IamDenial[] };
+  const iamSoFar = () => {
+    const current = pipeline.iam.summary();
+    return {
+      checked: iamBefore.checked + current.checked,
+      denied: iamBefore.denied + current.denied,
+      deniedCalls: [...iamBefore.deniedCalls, ...pipeline.iam.deniedCalls()],
+    };
+  };
   try {
     let subscriberUrl = await pipeline.subscribe(SUBSCRIBER);
     const portfolio = world.portfolio();
@@ -241,7 +254,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         await untilJobsQueued(pipeline);
         // Graceful: the process ends between invocations, as a deploy or a scale-in does; a crash in
         // the middle of a check is the crash injection's business.
-        await pipeline.stop({ graceful: true });
+        Object.assign(iamBefore, iamSoFar());
+        await pipeline.stop({ graceful: true, checkIam: false });
         pipeline = await startLocalPipeline(pipelineOptions);
         subscriberUrl = await reattachSubscriber(pipeline);
         restarts++;
@@ -362,10 +376,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       restarts,
       pendingOutboxes,
       bureau,
+      iam: iamSoFar(),
       durationMs: Date.now() - started,
     };
   } finally {
-    await pipeline.stop();
+    // The report carries the denials; the verdict fails on them.
+    await pipeline.stop({ checkIam: false });
     await simulator.close();
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }

@@ -48,6 +48,8 @@ describe('credmon local', () => {
     expect(summary.alertsDelivered).toBe(summary.alertsPublished);
     expect(summary.dlq).toBe(0);
     expect(summary.pendingOutboxes).toBe(0);
+    expect(summary.iam.checked).toBeGreaterThan(1000);
+    expect(summary.iam).toMatchObject({ denied: 0, deniedCalls: [] });
     expect(Object.values(summary.riskClasses as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(200);
 
     const lines = readFileSync(join(work, 'a.jsonl'), 'utf8').trim().split('\n');

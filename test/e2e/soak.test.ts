@@ -32,6 +32,17 @@ describe('chaos soak (small)', () => {
       pendingOutboxes: report.pendingOutboxes,
       dlqAfterRedrive: report.dlqAfterRedrive,
       unreported: report.changesMade - report.changesReported,
-    }).toEqual({ lost: 0, duplicateAlerts: 0, pendingOutboxes: 0, dlqAfterRedrive: 0, unreported: 0 });
+      deniedCalls: report.iam.deniedCalls,
+    }).toEqual({
+      lost: 0,
+      duplicateAlerts: 0,
+      pendingOutboxes: 0,
+      dlqAfterRedrive: 0,
+      unreported: 0,
+      deniedCalls: [],
+    });
+    // Every AWS call of every function, across the restart, was authorized against its deployed role.
+    expect(report.iam.checked).toBeGreaterThan(1000);
+    expect(report.iam.denied).toBe(0);
   }, 120_000);
 });
