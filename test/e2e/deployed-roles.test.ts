@@ -4,42 +4,15 @@
  * and the outbox sweeper publishes the outbox. Both used to be denied in AWS while every local run
  * passed; here every call is authorized against the synthesized template's roles.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { AlertV1 } from '#shared/domain/alert.ts';
+import type { AlertV1 } from '#shared/domain/alert.ts';
 import { type LocalPipeline, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { type Simulator, startSimulator } from '#shared/simulator/server.ts';
 import { createWorld } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
+import { drainAlerts } from './support/drain-alerts.ts';
 
 class InjectedCrash extends Error {
   override readonly name = 'InjectedCrash';
-}
-
-async function drain(pipeline: LocalPipeline, queueUrl: string): Promise<AlertV1[]> {
-  const { sqs } = pipeline.composition.clients;
-  const alerts: AlertV1[] = [];
-  for (let empty = 0; empty < 5; ) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) {
-      empty++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      continue;
-    }
-    empty = 0;
-    alerts.push(...Messages.map((message) => AlertV1.parse(JSON.parse(message.Body ?? ''))));
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: Messages.map((message, index) => ({
-          Id: String(index),
-          ReceiptHandle: message.ReceiptHandle,
-        })),
-      }),
-    );
-  }
-  return alerts;
 }
 
 describe('recovery paths under the deployed IAM roles', () => {
@@ -84,7 +57,7 @@ describe('recovery paths under the deployed IAM roles', () => {
     offsetMs = 10 * 60_000;
     await pipeline.sweepOutboxes();
     await pipeline.waitIdle();
-    alerts = await drain(pipeline, subscriber);
+    alerts = await drainAlerts(pipeline.composition.clients.sqs, subscriber);
   }, 120_000);
 
   afterAll(async () => {

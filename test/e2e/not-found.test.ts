@@ -3,13 +3,13 @@
  * adapters, the simulator's 404): one `subject-not-found` alert, the subject marked, nothing on the
  * dead-letter queue, and one registry lookup per delivered check: no retries paying for the 404.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { AlertV1 } from '#shared/domain/alert.ts';
+import type { AlertV1 } from '#shared/domain/alert.ts';
 import { type LocalPipeline, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { type Simulator, startSimulator } from '#shared/simulator/server.ts';
 import type { SimRoute, SimWorld } from '#shared/simulator/types.ts';
 import { createWorld, DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
+import { drainAlerts } from './support/drain-alerts.ts';
 
 /** The world, counting the Enhetsregisteret entity lookups of each organisation number. */
 function countingWorld(world: SimWorld) {
@@ -22,34 +22,6 @@ function countingWorld(world: SimWorld) {
     },
   };
   return { world: counted, lookups: (orgnr: string) => lookups.get(orgnr) ?? 0 };
-}
-
-async function drain(pipeline: LocalPipeline, queueUrl: string): Promise<AlertV1[]> {
-  const { sqs } = pipeline.composition.clients;
-  const alerts: AlertV1[] = [];
-  // SNS → SQS delivery is asynchronous: a few empty receives in a row before giving up.
-  for (let empty = 0; empty < 5; ) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) {
-      empty++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      continue;
-    }
-    empty = 0;
-    alerts.push(...Messages.map((message) => AlertV1.parse(JSON.parse(message.Body ?? ''))));
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: Messages.map((message, index) => ({
-          Id: String(index),
-          ReceiptHandle: message.ReceiptHandle,
-        })),
-      }),
-    );
-  }
-  return alerts;
 }
 
 describe('a subject the registry does not know, on the local pipeline', () => {
@@ -82,7 +54,7 @@ describe('a subject the registry does not know, on the local pipeline', () => {
       const before = counting.lookups(unknown?.registryId ?? '');
       await pipeline.requestTier('daily', 'schedule');
       await pipeline.waitIdle();
-      const alerts = await drain(pipeline, subscriber);
+      const alerts = await drainAlerts(pipeline.composition.clients.sqs, subscriber);
       const depths = await pipeline.queueDepths();
       runs.push({
         alerts,
