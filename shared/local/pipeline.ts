@@ -6,7 +6,7 @@
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientOptions } from '#shared/adapters/aws/clients.ts';
-import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
+import { brregFeedSources } from '#shared/adapters/bureaus/brreg/feed-source.ts';
 import type { BureauConfigInput } from '#shared/adapters/bureaus/provider.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
@@ -126,18 +126,16 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
 
   const feedPollHandler = createFeedPollHandler({
     ...observe('credmon-feed-poll'),
-    feeds: [
-      {
-        ...brregFeedSource(config.bureaus, options.transport ?? keepAliveTransport),
-        store: composition.store,
-        cursors: new DynamoCursorStore(composition.clients.dynamodb, {
-          tableName: config.tableName,
-          now: () => options.now().getTime(),
-        }),
-        queue: composition.queue,
-        now: options.now,
-      },
-    ],
+    feeds: brregFeedSources(config.bureaus, options.transport ?? keepAliveTransport).map((source) => ({
+      ...source,
+      store: composition.store,
+      cursors: new DynamoCursorStore(composition.clients.dynamodb, {
+        tableName: config.tableName,
+        now: () => options.now().getTime(),
+      }),
+      queue: composition.queue,
+      now: options.now,
+    })),
     settings: { subjectsPerJob: config.subjectsPerJob },
   });
   const sweeperHandler = createOutboxSweeperHandler({
