@@ -75,6 +75,9 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
             metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alerts.length);
           } else if (outcome.kind === 'republished') {
             metrics.addMetric('AlertsRepublished', MetricUnit.Count, outcome.alerts.length);
+          } else if (outcome.kind === 'stale') {
+            // An answer older than the stored facts: refused, not an error, nothing to retry.
+            metrics.addMetric('StaleAnswers', MetricUnit.Count, 1);
           }
         } catch (error) {
           const outcome = outcomeOf(error);

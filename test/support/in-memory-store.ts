@@ -5,6 +5,7 @@ import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
 import type {
   AlertPublisher,
   CheckCommit,
+  CommitResult,
   JobSubject,
   SubjectState,
   SubjectStore,
@@ -35,6 +36,7 @@ export class InMemoryStore implements SubjectStore {
       outboxSince: null,
       lastCheckedAt: null,
       changes: [],
+      asOf: {},
     });
     return 'created' as const;
   }
@@ -44,13 +46,19 @@ export class InMemoryStore implements SubjectStore {
     return this.states.get(subjectId) ?? null;
   }
 
-  async commitCheck(commit: CheckCommit) {
+  async commitCheck(commit: CheckCommit): Promise<CommitResult> {
     const state = this.states.get(commit.subjectId);
     if (this.conflicts > 0) {
       this.conflicts--;
-      return false;
+      return 'conflict';
     }
-    if (!state || state.version !== commit.expectedVersion) return false;
+    if (!state?.monitored || state.version !== commit.expectedVersion) return 'conflict';
+    // As DynamoSubjectStore: per source, never older than the stored as-of (text order = time order).
+    const older = Object.entries(commit.asOf ?? {}).some(([provider, at]) => {
+      const stored = state.asOf[provider];
+      return stored !== undefined && stored > at;
+    });
+    if (older) return 'stale';
     this.states.set(commit.subjectId, {
       ...state,
       version: state.version + 1,
@@ -63,8 +71,9 @@ export class InMemoryStore implements SubjectStore {
       outboxSince: commit.outbox.length > 0 ? commit.checkedAt : null,
       lastCheckedAt: commit.checkedAt,
       changes: commit.changes,
+      asOf: commit.asOf ?? state.asOf,
     });
-    return true;
+    return 'committed';
   }
 
   async appendHistory(commit: CheckCommit, version: number) {
