@@ -27,7 +27,7 @@ export interface FeedPollHandlerDependencies extends Observability {
 
 /**
  * @example
- * export const handler = createFeedPollHandler({ feeds: [{ ...brregFeedSource(bureaus, fetchTransport), store, cursors, queue, now }], logger, metrics });
+ * export const handler = createFeedPollHandler({ feeds: brregFeedSources(bureaus, fetchTransport).map((source) => ({ ...source, store, cursors, queue, now })), logger, metrics });
  */
 export function createFeedPollHandler(deps: FeedPollHandlerDependencies) {
   const { logger, metrics } = deps;

@@ -1,5 +1,5 @@
 /** AWS Lambda entry of the feed-poll function: configuration is read and validated once, at init. */
-import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
+import { brregFeedSources } from '#shared/adapters/bureaus/brreg/feed-source.ts';
 import { keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
 import { DynamoCursorStore } from '#shared/adapters/store/cursor-store.ts';
 import { compose } from '#shared/composition.ts';
@@ -13,8 +13,12 @@ const cursors = new DynamoCursorStore(clients.dynamodb, { tableName: config.tabl
 
 export const handler = createFeedPollHandler({
   ...createObservability({ serviceName: 'credmon-feed-poll' }),
-  feeds: [
-    { ...brregFeedSource(config.bureaus, keepAliveTransport), store, cursors, queue, now: () => new Date() },
-  ],
+  feeds: brregFeedSources(config.bureaus, keepAliveTransport).map((source) => ({
+    ...source,
+    store,
+    cursors,
+    queue,
+    now: () => new Date(),
+  })),
   settings: { subjectsPerJob: config.subjectsPerJob },
 });

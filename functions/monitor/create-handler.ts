@@ -79,6 +79,9 @@ export function createMonitorHandler(deps: MonitorHandlerDependencies) {
             // Done, not failed: the subject is marked and alerted once; a retry would pay again.
             metrics.addMetric('NotFound', MetricUnit.Count, 1);
             metrics.addMetric('AlertsPublished', MetricUnit.Count, outcome.alerts.length);
+          } else if (outcome.kind === 'stale') {
+            // An answer older than the stored facts: refused, not an error, nothing to retry.
+            metrics.addMetric('StaleAnswers', MetricUnit.Count, 1);
           }
         } catch (error) {
           const outcome = outcomeOf(error);

@@ -212,8 +212,16 @@ export const Snapshot = z.object({
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
-/** Where one part of a snapshot came from. */
-export const SourceRef = z.object({ provider: z.string(), fetchedAt: IsoTimestamp });
+/** Where one part of a snapshot came from, and as of when its facts are. */
+export const SourceRef = z.object({
+  provider: z.string(),
+  fetchedAt: IsoTimestamp,
+  /**
+   * The time the source's facts are as of: the report date or last-updated time its payload states,
+   * else the time the fetch started. Absent: the fetch time. See as-of.ts.
+   */
+  asOf: IsoTimestamp.optional(),
+});
 export type SourceRef = z.infer<typeof SourceRef>;
 
 /** A snapshot with the provenance that does not belong in its hash. */

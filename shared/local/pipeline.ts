@@ -6,7 +6,7 @@
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClientOptions } from '#shared/adapters/aws/clients.ts';
-import { brregFeedSource } from '#shared/adapters/bureaus/brreg/feed-source.ts';
+import { brregFeedSources } from '#shared/adapters/bureaus/brreg/feed-source.ts';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { deadLetterJob } from '#shared/adapters/messaging/dead-letter.ts';
 import { DynamoCursorStore } from '#shared/adapters/store/cursor-store.ts';
@@ -151,18 +151,16 @@ function withPollers(stack: LocalStack, options: LocalPipelineOptions): LocalPip
 
   const feedPollHandler = createFeedPollHandler({
     ...observe('credmon-feed-poll'),
-    feeds: [
-      {
-        ...brregFeedSource(config.bureaus, stack.transport),
-        store: feedPoll.store,
-        cursors: new DynamoCursorStore(feedPoll.clients.dynamodb, {
-          tableName: config.tableName,
-          now: () => options.now().getTime(),
-        }),
-        queue: feedPoll.queue,
-        now: options.now,
-      },
-    ],
+    feeds: brregFeedSources(config.bureaus, stack.transport).map((source) => ({
+      ...source,
+      store: feedPoll.store,
+      cursors: new DynamoCursorStore(feedPoll.clients.dynamodb, {
+        tableName: config.tableName,
+        now: () => options.now().getTime(),
+      }),
+      queue: feedPoll.queue,
+      now: options.now,
+    })),
     settings: { subjectsPerJob: config.subjectsPerJob },
   });
   const sweeperHandler = createOutboxSweeperHandler({

@@ -7,10 +7,19 @@ import { BureauPersonLookup } from '#shared/adapters/bureaus/credmon-bureau/wire
 import { BRREG_BASE, brregNotFound, regnskapError } from './render/brreg.ts';
 import { bureauError } from './render/bureau.ts';
 import { chNotFound } from './render/companies-house.ts';
-import type { FeedEntry, SimAnswer, SimRequest, SimResponse, SimRoute, SimWorld } from './types.ts';
+import type {
+  FeedEntry,
+  RolesFeedEntry,
+  SimAnswer,
+  SimRequest,
+  SimResponse,
+  SimRoute,
+  SimWorld,
+} from './types.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 const FEED_PATH = '/enhetsregisteret/api/oppdateringer/enheter';
+const ROLES_FEED_PATH = '/enhetsregisteret/api/oppdateringer/roller';
 const PERSON_LOOKUP_PATH = '/credit-bureau/v1/persons/lookup';
 
 /**
@@ -25,6 +34,10 @@ export function respond(world: SimWorld, request: SimRequest): SimResponse {
   if (path === FEED_PATH) {
     if (request.method !== 'GET') return json(notAllowed(path));
     return json(feedPage(world.feed(), request.query, world.day()));
+  }
+  if (path === ROLES_FEED_PATH) {
+    if (request.method !== 'GET') return json(notAllowed(path));
+    return json(rolesFeedPage(world.rolesFeed?.() ?? [], request.query, world.day()));
   }
   const parsed = parseRoute(request.method, path, request.body);
   if ('error' in parsed) return json(parsed.error);
@@ -201,8 +214,9 @@ function intParam(query: Readonly<Record<string, string>>, name: string, fallbac
 }
 
 /**
- * One page of `oppdateringer/enheter`: entries with `oppdateringsid` ≥ the query's, ascending,
- * optionally from a timestamp (`dato`) and for some organisation numbers; an empty page has no `_embedded`.
+ * One page of `oppdateringer/enheter`: entries with `oppdateringsid` ≥ the query's, ascending (or
+ * descending with `sort=id,DESC`), optionally from a timestamp (`dato`, inclusive) and for some
+ * organisation numbers; an empty page has no `_embedded`.
  */
 function feedPage(
   entries: readonly FeedEntry[],
@@ -221,7 +235,8 @@ function feedPage(
       (since === undefined || e.dato >= since) &&
       (orgnrs === null || orgnrs.has(e.organisasjonsnummer)),
   );
-  const slice = matching.slice(page * size, page * size + size);
+  const ordered = /^id,desc$/i.test(query.sort ?? '') ? [...matching].reverse() : matching;
+  const slice = ordered.slice(page * size, page * size + size);
   const search = new URLSearchParams({
     ...query,
     oppdateringsid: String(from),
@@ -246,5 +261,40 @@ function feedPage(
     totalPages: Math.ceil(matching.length / size),
     number: page,
   };
+  return { status: 200, body };
+}
+
+/**
+ * One page of `oppdateringer/roller`: a bare array of CloudEvents with `id` after the query's
+ * `afterId` (exclusive) and, with `afterTime`, at or after that time, ascending.
+ */
+function rolesFeedPage(
+  entries: readonly RolesFeedEntry[],
+  query: Readonly<Record<string, string>>,
+  day: number,
+): SimAnswer {
+  const afterId = intParam(query, 'afterId', 0);
+  const size = Math.min(Math.max(intParam(query, 'size', 100), 1), 10_000);
+  const since = query.afterTime;
+  const orgnr = query.organisasjonsnummer;
+  const body = entries
+    .filter(
+      (e) =>
+        e.day <= day &&
+        e.id > afterId &&
+        (since === undefined || e.time >= since) &&
+        (orgnr === undefined || e.organisasjonsnummer === orgnr),
+    )
+    .slice(0, size)
+    .map((e) => ({
+      specversion: '1.0',
+      id: String(e.id),
+      source: `${BRREG_BASE}${ROLES_FEED_PATH}`,
+      type: 'no.brreg.enhetsregisteret.rolle.oppdatert',
+      subject: `${BRREG_BASE}/enhetsregisteret/api/enheter/${e.organisasjonsnummer}/roller`,
+      time: e.time,
+      datacontenttype: 'application/json',
+      data: { organisasjonsnummer: e.organisasjonsnummer },
+    }));
   return { status: 200, body };
 }

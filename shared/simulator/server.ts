@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
+import { type LateAnswers, lateAnswerBook, reportKeyOf } from './late.ts';
 import { mulberry32, type Random } from './prng.ts';
 import { respond } from './respond.ts';
 import type { SimRequest, SimResponse, SimWorld } from './types.ts';
@@ -37,6 +38,8 @@ export interface SimulatorOptions {
   readonly holdMs?: number;
   /** Bursts of 429: a bureau that throttles every caller for a while, not one request in many. */
   readonly throttleBursts?: ThrottleBursts;
+  /** Older reports and held answers (see late.ts); default none. */
+  readonly lateAnswers?: LateAnswers;
 }
 
 /** Bursts of 429 on top of the per-request faults. */
@@ -53,6 +56,10 @@ export interface SimulatorStats {
   timeouts: number;
   malformed: number;
   throttled: number;
+  /** Answers that were an older report (late.ts). */
+  stale: number;
+  /** Answers held before they were sent (late.ts). */
+  delayed: number;
 }
 
 export interface Simulator {
@@ -160,7 +167,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const rates = faultRates(options.faults);
   const random = mulberry32(options.seed ?? 1);
   const holdMs = options.holdMs ?? 3000;
-  const counts: SimulatorStats = { requests: 0, faults: 0, timeouts: 0, malformed: 0, throttled: 0 };
+  const counts: SimulatorStats = {
+    requests: 0,
+    faults: 0,
+    timeouts: 0,
+    malformed: 0,
+    throttled: 0,
+    stale: 0,
+    delayed: 0,
+  };
+  const late = options.lateAnswers
+    ? lateAnswerBook<SimResponse>(options.seed ?? 1, options.lateAnswers)
+    : null;
   const held = new Map<Socket, NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   const bursts = options.throttleBursts;
@@ -208,7 +226,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       res.writeHead(status, headers).end(JSON.stringify(injectedErrorBody(request.path, status)));
       return;
     }
-    const answer: SimResponse = respond(world, request);
+    let answer: SimResponse = respond(world, request);
+    const key = late && answer.status === 200 ? reportKeyOf(request) : null;
+    const older = late && key ? late.olderAnswer(key, world.day(), answer, sameReport) : undefined;
+    if (older) {
+      counts.stale += 1;
+      answer = older;
+    } else if (late && key) late.served(key, world.day(), answer);
+    const holdAnswerMs = late?.delayMs(older !== undefined) ?? 0;
+    if (holdAnswerMs > 0) {
+      counts.delayed += 1;
+      await new Promise((resolve) => setTimeout(resolve, holdAnswerMs));
+    }
     if (fault === 'malformed') {
       counts.malformed += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end(malformedJson(answer.body));
@@ -273,6 +302,12 @@ const REGISTRY_HOSTS: Readonly<Record<string, readonly string[]>> = {
 export function servedAt(host: string, path: string): boolean {
   const prefixes = REGISTRY_HOSTS[host.toLowerCase()];
   return prefixes ? prefixes.some((prefix) => path.startsWith(prefix)) : path.startsWith('/credit-bureau/');
+}
+
+/** Two credit-bureau answers say the same but for their report date. */
+function sameReport(a: SimResponse, b: SimResponse): boolean {
+  const facts = (answer: SimResponse) => JSON.stringify({ ...(answer.body as object), reportDate: null });
+  return a.status === b.status && facts(a) === facts(b);
 }
 
 async function readRequest(req: IncomingMessage): Promise<SimRequest> {

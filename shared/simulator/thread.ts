@@ -42,7 +42,15 @@ export type ThreadEvent =
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'closed' };
 
-export const STATS_FIELDS = ['requests', 'faults', 'timeouts', 'malformed', 'throttled'] as const;
+export const STATS_FIELDS = [
+  'requests',
+  'faults',
+  'timeouts',
+  'malformed',
+  'throttled',
+  'stale',
+  'delayed',
+] as const;
 
 /**
  * Starts the simulator in a worker thread; the handle behaves as {@link Simulator} (`setDay` and
@@ -120,8 +128,9 @@ export async function startSimulatorThread(options: SimulatorThreadOptions): Pro
     today: () => world.today(),
     stats: (): SimulatorStats => {
       call({ op: 'stats' });
-      const [requests = 0, faults = 0, timeouts = 0, malformed = 0, throttled = 0] = stats;
-      return { requests, faults, timeouts, malformed, throttled };
+      const [requests = 0, faults = 0, timeouts = 0, malformed = 0, throttled = 0, stale = 0, delayed = 0] =
+        stats;
+      return { requests, faults, timeouts, malformed, throttled, stale, delayed };
     },
     close: () => {
       closed ??= (async () => {

@@ -103,6 +103,15 @@ export interface FeedEntry {
   readonly endringstype: 'Ny' | 'Endring' | 'Sletting' | 'Fjernet' | 'Ukjent';
 }
 
+/** One entry of Brønnøysund's roles feed (`oppdateringer/roller`): the roles of an entity changed. */
+export interface RolesFeedEntry {
+  readonly id: number;
+  readonly day: number;
+  /** ISO timestamp with milliseconds and `Z`. */
+  readonly time: string;
+  readonly organisasjonsnummer: string;
+}
+
 /**
  * A simulated world on a simulated clock. Day 0 is `startDate`; changes happen on days ≥ 1.
  * `advanceTo` may jump forwards or backwards; the result depends only on the target day.
@@ -121,6 +130,8 @@ export interface SimWorld {
   resource(route: SimRoute): SimAnswer | undefined;
   /** Change-feed entries up to and including the current day, in increasing `oppdateringsid`. */
   feed(): readonly FeedEntry[];
+  /** Roles-feed entries up to and including the current day, in increasing `id`; none when absent. */
+  rolesFeed?(): readonly RolesFeedEntry[];
   /**
    * The company's accounts-receivable ledger on day 0 (a year of invoices to the subjects), as raw
    * CSV-like records; absent where the world has none (scenarios).

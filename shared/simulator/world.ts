@@ -44,6 +44,7 @@ import {
 import type {
   ChangeKind,
   FeedEntry,
+  RolesFeedEntry,
   SimAnswer,
   SimChange,
   SimDefault,
@@ -132,6 +133,8 @@ const ADMINISTRATION_HAZARD = Math.exp(2);
 
 /** Feed ids start near the real feed's magnitude; consecutive entries leave gaps as the real one does. */
 const FEED_START_ID = 25_000_000;
+/** The roles feed numbers its events apart from the entity feed. */
+const ROLES_FEED_START_ID = 3_000_000;
 
 interface WorldState {
   day: number;
@@ -140,6 +143,8 @@ interface WorldState {
   defaults: SimDefault[];
   feed: FeedEntry[];
   nextFeedId: number;
+  rolesFeed: RolesFeedEntry[];
+  nextRolesFeedId: number;
 }
 
 /**
@@ -190,6 +195,7 @@ export function createWorld(options: WorldOptions): SimWorld {
     portfolio: () => [...state.subjects.map(toSimSubject), ...unknown],
     truth: (): SimTruth => ({ changes: [...state.changes], defaults: [...state.defaults] }),
     feed: () => state.feed,
+    rolesFeed: () => state.rolesFeed,
     resource: (route) => resource(route, byRegistry, byNationalId, addDays(options.startDate, state.day)),
     // From a fresh day-0 state: the ledger describes the year before day 0 whatever day the world is on.
     arLedger: () => simulateArLedger(initialState(options).subjects, options),
@@ -206,7 +212,16 @@ function initialState(options: WorldOptions): WorldState {
     else subjects.push(createIndividual(options.seed, i, options.startDate));
   }
   for (const subject of subjects) refreshScore(subject);
-  return { day: 0, subjects, changes: [], defaults: [], feed: [], nextFeedId: FEED_START_ID };
+  return {
+    day: 0,
+    subjects,
+    changes: [],
+    defaults: [],
+    feed: [],
+    nextFeedId: FEED_START_ID,
+    rolesFeed: [],
+    nextRolesFeedId: ROLES_FEED_START_ID,
+  };
 }
 
 /** The rows of {@link WorldOptions.unknownSubjects}: numbers none of the world's businesses has. */
@@ -296,7 +311,14 @@ function resource(
 function step(state: WorldState, startDate: string, eventScale: number): void {
   state.day += 1;
   const date = addDays(startDate, state.day);
-  const context: StepContext = { state, date, dayOfYear: dayOfYear(date), feedToday: 0, eventScale };
+  const context: StepContext = {
+    state,
+    date,
+    dayOfYear: dayOfYear(date),
+    feedToday: 0,
+    rolesFeedToday: 0,
+    eventScale,
+  };
   for (const subject of state.subjects) {
     if (subject.kind === 'business') stepBusiness(subject, context);
     else stepIndividual(subject, context);
@@ -309,6 +331,7 @@ interface StepContext {
   readonly date: string;
   readonly dayOfYear: number;
   feedToday: number;
+  rolesFeedToday: number;
   /** See WorldOptions.eventRateScale. */
   readonly eventScale: number;
 }
@@ -316,6 +339,10 @@ interface StepContext {
 function record(context: StepContext, subject: Subject, kind: ChangeKind): void {
   context.state.changes.push({ day: context.state.day, subjectId: subject.id, kind });
   if (subject.kind !== 'business' || subject.country !== 'NO') return;
+  if (kind === 'managing-director' || kind === 'board' || kind === 'auditor') {
+    recordRoles(context, subject.registryId);
+    return;
+  }
   const endringstype = feedType(kind);
   if (!endringstype) return;
   const { state } = context;
@@ -329,6 +356,23 @@ function record(context: StepContext, subject: Subject, kind: ChangeKind): void 
     dato: `${context.date}T${new Date(Math.min(millis, 86_399_999)).toISOString().slice(11)}`,
     organisasjonsnummer: subject.registryId,
     endringstype,
+  });
+}
+
+/**
+ * A roles-feed event. Its gaps and times come from the day's count, not the subject's random
+ * stream, so that the world's changes are those it made before it had a roles feed.
+ */
+function recordRoles(context: StepContext, orgnr: string): void {
+  const { state } = context;
+  state.nextRolesFeedId += 1 + ((context.rolesFeedToday * 7_919) % 13);
+  const millis = 6 * 3_600_000 + context.rolesFeedToday * 6_133;
+  context.rolesFeedToday += 1;
+  state.rolesFeed.push({
+    id: state.nextRolesFeedId,
+    day: state.day,
+    time: `${context.date}T${new Date(Math.min(millis, 86_399_999)).toISOString().slice(11)}`,
+    organisasjonsnummer: orgnr,
   });
 }
 

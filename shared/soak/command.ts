@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describeFlags, parseFlags, UsageError } from '#shared/cli/args.ts';
 import type { CliIO } from '#shared/cli/command.ts';
 import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
-import { DEFAULT_BURSTS, DEFAULT_FAULTS, runSoak, type SoakReport } from './run.ts';
+import { DEFAULT_BURSTS, DEFAULT_FAULTS, DEFAULT_LATE, runSoak, type SoakReport } from './run.ts';
 
 const FLAGS = {
   subjects: { kind: 'integer', min: 1, default: 5000, description: 'subjects in the generated portfolio' },
@@ -32,6 +32,16 @@ const FLAGS = {
     default: DEFAULT_BURSTS.length,
     description: 'requests answered 429 per burst',
   },
+  'stale-rate': {
+    kind: 'fraction',
+    default: DEFAULT_LATE.staleRate,
+    description: 'credit-bureau subject-days whose first answer is an older report',
+  },
+  'delay-rate': {
+    kind: 'fraction',
+    default: DEFAULT_LATE.delayRate,
+    description: 'bureau answers held back, arriving after later ones',
+  },
   'crash-rate': {
     kind: 'fraction',
     default: 0.05,
@@ -53,8 +63,9 @@ const FLAGS = {
 const HELP = `Usage: npm run soak -- [flags]
 
 The chaos soak: the generated world through the local pipeline with bureau faults, bursts of 429,
-crashes between the state write and the publish, duplicate SQS deliveries and a process restart,
-then checks that no change was lost or announced twice and no outbox is left pending.
+older reports and held answers arriving out of order, crashes between the state write and the
+publish, duplicate SQS deliveries and a process restart, then checks that no change was lost or
+announced twice (nor a once-only event re-announced) and no outbox is left pending.
 
 ${describeFlags(FLAGS)}`;
 
@@ -89,6 +100,7 @@ export async function soakMain(argv: readonly string[], io: CliIO): Promise<numb
       throttleRate: 0,
     },
     throttleBursts: { rate: flags['burst-rate'], length: flags['burst-length'] },
+    lateAnswers: { ...DEFAULT_LATE, staleRate: flags['stale-rate'], delayRate: flags['delay-rate'] },
     crashRate: flags['crash-rate'],
     duplicateRate: flags['duplicate-rate'],
     restartAtDay: restart === undefined ? Math.floor(flags.days / 2) : restart < 0 ? null : restart,
@@ -111,6 +123,7 @@ export function passed(report: SoakReport): boolean {
   return (
     report.lost === 0 &&
     report.duplicateAlerts === 0 &&
+    report.reannouncedAlerts === 0 &&
     report.pendingOutboxes === 0 &&
     report.iam.denied === 0
   );
@@ -120,15 +133,15 @@ function describe(r: SoakReport): string {
   return [
     `soak: ${r.subjects} subjects × ${r.days} days, seed ${r.seed}, ${r.checks} checks in ${(r.durationMs / 1000).toFixed(1)} s`,
     `  bureau: ${r.bureau.requests} requests, ${r.bureau.faults} 5xx, ${r.bureau.timeouts} timeouts, ${r.bureau.malformed} malformed, ${r.bureau.throttled} 429`,
-    `  injected: ${r.crashesInjected} crashes after commit, ${r.duplicateDeliveries} duplicate deliveries, ${r.restarts} restart(s)`,
+    `  injected: ${r.crashesInjected} crashes after commit, ${r.duplicateDeliveries} duplicate deliveries, ${r.restarts} restart(s); ${r.staleAnswers.served} older reports (${r.staleAnswers.refused} refused as stale), ${r.bureau.delayed} held answers`,
     `  changes: ${r.changesMade} made, ${r.changesReported} reported; alerts ${r.alertsCommitted} committed, ${r.alertsDelivered} delivered (${r.deliveries} deliveries)`,
     `  dead-lettered: ${r.dlq} subjects ${JSON.stringify(r.dlqReasons)}, ${r.dlqAfterRedrive} left after redrive; malformed retried ${r.malformedRetried}, dead-lettered ${r.malformedDeadLettered}`,
-    `  daily subjects: ${r.dailyChangesDue} changes due an alert (${r.dailyChangesExcused} excused: unreported after a dead-lettered check), ${r.missedChanges} missed ${r.missedChanges > 0 ? `${JSON.stringify(r.missedChangesByKind)} e.g. ${r.missedExamples.slice(0, 3).join(' ')}` : ''}`,
+    `  daily subjects: ${r.dailyChangesDue} changes due an alert (${r.dailyChangesExcused} excused: unreported after a dead-lettered check or an older report), ${r.missedChanges} missed ${r.missedChanges > 0 ? `${JSON.stringify(r.missedChangesByKind)} e.g. ${r.missedExamples.slice(0, 3).join(' ')}` : ''}`,
     `  AWS calls authorized against the deployed roles ${r.iam.checked}, denied ${r.iam.denied}${r.iam.deniedCalls
       .slice(0, 5)
       .map((call) => `; ${call.functionName} may not ${call.action} on ${call.resource}`)
       .join('')}`,
-    `  lost ${r.lost} (state ${r.stateMismatches}, undelivered ${r.undeliveredAlerts}, missed ${r.missedChanges}), duplicate alerts ${r.duplicateAlerts}, pending outboxes ${r.pendingOutboxes}: ${passed(r) ? 'PASS' : 'FAIL'}`,
+    `  lost ${r.lost} (state ${r.stateMismatches}, undelivered ${r.undeliveredAlerts}, missed ${r.missedChanges}), duplicate alerts ${r.duplicateAlerts}, re-announced ${r.reannouncedAlerts}${r.reannouncedAlerts > 0 ? ` e.g. ${r.reannouncedExamples.join(' ')}` : ''}, pending outboxes ${r.pendingOutboxes}: ${passed(r) ? 'PASS' : 'FAIL'}`,
     '',
   ].join('\n');
 }

@@ -32,6 +32,7 @@ import { LOCAL_PREFIX } from '#shared/local/bootstrap.ts';
 import type { IamDenial } from '#shared/local/iam/enforcer.ts';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from '#shared/local/schedule-expressions.ts';
+import { isStaleDay, type LateAnswers } from '#shared/simulator/late.ts';
 import { mulberry32 } from '#shared/simulator/prng.ts';
 import { type FaultRates, type ThrottleBursts, worldTransport } from '#shared/simulator/server.ts';
 import { startSimulatorThread } from '#shared/simulator/thread.ts';
@@ -47,7 +48,9 @@ import {
   matchChanges,
   missedChanges,
   readDeadLetter,
+  reannouncedAlerts,
   undeliveredAlerts,
+  unexplainedAlerts,
 } from './verify.ts';
 
 /** The faults the issue asks for: 10 % 5xx, 5 % timeouts, 2 % malformed, plus bursts of 429. */
@@ -58,6 +61,13 @@ export const DEFAULT_FAULTS: FaultRates = {
   throttleRate: 0,
 };
 export const DEFAULT_BURSTS: ThrottleBursts = { rate: 0.002, length: 40 };
+/**
+ * Late and out-of-order answers (see shared/simulator/late.ts): 5 % of credit-bureau subject-days
+ * answer their first request with the last older report, 2 % of answers are held 120 ms (below the
+ * soak's 300 ms timeout), so with duplicate deliveries an older and a newer report of one subject
+ * arrive in either order.
+ */
+export const DEFAULT_LATE: Omit<LateAnswers, 'untilDay'> = { staleRate: 0.05, delayRate: 0.02, delayMs: 120 };
 
 export interface SoakOptions {
   readonly subjects: number;
@@ -67,6 +77,8 @@ export interface SoakOptions {
   readonly faults?: FaultRates;
   /** null: no bursts. */
   readonly throttleBursts?: ThrottleBursts | null;
+  /** Older reports and held answers; null: none. Older reports stop before the last day. @default DEFAULT_LATE */
+  readonly lateAnswers?: Omit<LateAnswers, 'untilDay'> | null;
   /** Fraction of commits after which the worker crashes before publishing. @default 0.05 */
   readonly crashRate?: number;
   /** Fraction of monitor jobs delivered to two invocations at once. @default 0.05 */
@@ -112,6 +124,14 @@ export interface SoakReport {
   deliveries: number;
   /** (subjectId, snapshotVersion, type) groups with more than one alertId. */
   duplicateAlerts: number;
+  /**
+   * (subject, type) groups announced more often than the world explains: a once-only event (a
+   * bankruptcy) under more than one alertId, or more alerts of a type than changes of its kinds.
+   */
+  reannouncedAlerts: number;
+  reannouncedExamples: string[];
+  /** Answers the simulator served as an older report, and checks the monitor refused as stale. */
+  staleAnswers: { served: number; refused: number };
   /** Subjects dead-lettered during the run (before the final redrive). */
   dlq: number;
   dlqReasons: Record<string, number>;
@@ -127,7 +147,15 @@ export interface SoakReport {
   duplicateDeliveries: number;
   restarts: number;
   pendingOutboxes: number;
-  bureau: { requests: number; faults: number; timeouts: number; malformed: number; throttled: number };
+  bureau: {
+    requests: number;
+    faults: number;
+    timeouts: number;
+    malformed: number;
+    throttled: number;
+    stale: number;
+    delayed: number;
+  };
   /** AWS calls authorized against the deployed roles, over every restart; any denial fails the soak. */
   iam: { checked: number; denied: number; deniedCalls: IamDenial[] };
   durationMs: number;
@@ -152,6 +180,7 @@ class InjectedCrash extends Error {
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
+  const late = options.lateAnswers === null ? null : (options.lateAnswers ?? DEFAULT_LATE);
   // The bureaus are remote services: the simulator serves from a worker thread, this thread keeps a copy.
   const simulator = await startSimulatorThread({
     source: {
@@ -166,6 +195,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     seed: options.seed,
     holdMs: 500,
     ...(options.throttleBursts !== null ? { throttleBursts: options.throttleBursts ?? DEFAULT_BURSTS } : {}),
+    // The last day reads the truth, so that the end state can be compared with it.
+    ...(late ? { lateAnswers: { ...late, untilDay: options.days - 1 } } : {}),
   });
   const { world } = simulator;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'credmon-soak-'));
@@ -328,6 +359,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // Daily subjects are checked after every day, but not on a day a fault sent their check to the
     // dead-letter queue (until the final redrive).
     const checkedDaily = new Set(portfolio.filter((s) => s.tier === 'daily').map((s) => s.id));
+    // A check that read an older report saw nothing new that day, as a dead-lettered one.
+    if (late) {
+      for (const subject of portfolio) {
+        const key =
+          subject.kind === 'individual'
+            ? `person:${subject.country}:${subject.nationalId ?? ''}`
+            : `company:${subject.country}:${subject.registryId ?? ''}`;
+        for (let day = 0; day < options.days - 1; day++)
+          if (isStaleDay(options.seed, late.staleRate, key, day))
+            deadLetters.unchecked.add(`${subject.id}@${day}`);
+      }
+    }
     const missed = missedChanges(
       world.truth().changes,
       alerts,
@@ -340,6 +383,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const depths = await pipeline.queueDepths();
     const bureau = simulator.stats();
     const malformedDeadLettered = deadLetters.reasons.MalformedPayloadError ?? 0;
+    const reannounced = [
+      ...reannouncedAlerts(alerts).map((group) => group.key),
+      ...unexplainedAlerts(world.truth().changes, alerts, world.startDate),
+    ].filter((key, index, all) => all.indexOf(key) === index);
 
     await options.inspect?.(pipeline, world);
     return {
@@ -363,6 +410,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       alertsDelivered: deliveredIds.size,
       deliveries: delivered.length,
       duplicateAlerts: duplicateAlertGroups(alerts).length,
+      reannouncedAlerts: reannounced.length,
+      reannouncedExamples: reannounced.slice(0, 5),
+      staleAnswers: { served: bureau.stale, refused: metrics.StaleAnswers ?? 0 },
       dlq: deadLetters.subjects,
       dlqReasons: deadLetters.reasons,
       dlqRedriveRounds,
@@ -394,7 +444,14 @@ function countMetrics(line: string, totals: Record<string, number>): void {
   } catch {
     return;
   }
-  for (const name of ['Checks', 'Changes', 'AlertsPublished', 'AlertsRepublished', 'DeadLettered']) {
+  for (const name of [
+    'Checks',
+    'Changes',
+    'AlertsPublished',
+    'AlertsRepublished',
+    'DeadLettered',
+    'StaleAnswers',
+  ]) {
     const value = parsed[name];
     if (value === undefined) continue;
     const sum = Array.isArray(value) ? value.reduce((a: number, b: number) => a + b, 0) : Number(value);

@@ -35,6 +35,37 @@ export function duplicateAlertGroups(delivered: readonly AlertV1[]): { key: stri
     .map(([key, ids]) => ({ key, alertIds: [...ids].sort() }));
 }
 
+/** Events a subject goes through once in the simulated world: a second one is a re-announcement. */
+export const ONCE_ONLY_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'bankruptcy',
+  'dissolved',
+  'removed-from-registry',
+  'deceased',
+]);
+
+/**
+ * Lists (subjectId, type) of once-only events announced under more than one alertId, whatever their
+ * versions: the mark of an older answer that turned the state back (a bankrupt company "active"
+ * again) and of the newer answer announcing the bankruptcy a second time. Redeliveries of one id
+ * are fine.
+ *
+ * @example
+ * reannouncedAlerts(delivered); // [] when no once-only event was announced twice
+ */
+export function reannouncedAlerts(delivered: readonly AlertV1[]): { key: string; alertIds: string[] }[] {
+  const groups = new Map<string, Set<string>>();
+  for (const alert of delivered) {
+    if (!ONCE_ONLY_EVENTS.has(alert.type as EventType)) continue;
+    const key = `${alert.subject.id}#${alert.type}`;
+    const ids = groups.get(key) ?? new Set<string>();
+    ids.add(alert.alertId);
+    groups.set(key, ids);
+  }
+  return [...groups]
+    .filter(([, ids]) => ids.size > 1)
+    .map(([key, ids]) => ({ key, alertIds: [...ids].sort() }));
+}
+
 /**
  * Alert ids the store committed (its alert history) that never reached the subscriber.
  *
@@ -164,6 +195,46 @@ export const EXPECTED_ALERT: Readonly<Record<ChangeKind, EventType | null>> = {
   emigrated: 'emigrated',
   deceased: 'deceased',
 };
+
+/**
+ * Per (subject, alert type) that a simulator change kind raises (see {@link EXPECTED_ALERT}), how
+ * many more distinct alerts were announced than the world made such changes up to the alert's day:
+ * announcements the world does not explain, such as an older answer turning a state back and the
+ * newer one announcing the same change again under a new id.
+ *
+ * @example
+ * unexplainedAlerts(truth.changes, delivered, '2026-07-15'); // [] when every alert has its change
+ */
+export function unexplainedAlerts(
+  changes: readonly SimChange[],
+  delivered: readonly AlertV1[],
+  startDate: string,
+): string[] {
+  const kindsOf = new Map<EventType, ChangeKind[]>();
+  for (const [kind, type] of Object.entries(EXPECTED_ALERT) as [ChangeKind, EventType | null][]) {
+    if (type !== null) kindsOf.set(type, [...(kindsOf.get(type) ?? []), kind]);
+  }
+  const seen = new Set<string>();
+  const byGroup = new Map<string, number[]>();
+  for (const alert of delivered) {
+    if (!kindsOf.has(alert.type) || seen.has(alert.alertId)) continue;
+    seen.add(alert.alertId);
+    const key = `${alert.subject.id}#${alert.type}`;
+    byGroup.set(key, [...(byGroup.get(key) ?? []), dayOfRun(alert.detectedAt, startDate)]);
+  }
+  const unexplained: string[] = [];
+  for (const [key, days] of byGroup) {
+    const [subjectId, type] = key.split('#') as [string, EventType];
+    const kinds = new Set(kindsOf.get(type) ?? []);
+    const made = changes
+      .filter((c) => c.subjectId === subjectId && kinds.has(c.kind as ChangeKind))
+      .map((c) => c.day);
+    const sorted = [...days].sort((a, b) => a - b);
+    // The n-th alert needs at least n changes made by its day.
+    if (sorted.some((day, n) => made.filter((d) => d <= day).length < n + 1)) unexplained.push(key);
+  }
+  return unexplained.sort();
+}
 
 export interface MissedChanges {
   /** Changes of the watched subjects that must raise an alert. */

@@ -12,6 +12,7 @@
  */
 import type { RecommendedAction } from '#shared/domain/actions.ts';
 import { type AlertV1, buildAlerts, buildNotFoundAlert } from '#shared/domain/alert.ts';
+import { type AsOf, asOfOf, freshnessOf, mergeAsOf } from '#shared/domain/as-of.ts';
 import { diffSnapshots, holdBackEmployeeJitter } from '#shared/domain/diff.ts';
 import { detectEvents } from '#shared/domain/events.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
@@ -44,7 +45,12 @@ export type CheckOutcome =
    * The registry does not know the subject: `alerts` holds its one `subject-not-found` alert when
    * this check marked it, and is empty when it was marked already (no second alert).
    */
-  | { readonly kind: 'not-found'; readonly alerts: readonly AlertV1[] };
+  | { readonly kind: 'not-found'; readonly alerts: readonly AlertV1[] }
+  /**
+   * The answer is older than the stored facts (a delayed answer, a slower concurrent check): nothing
+   * written, nothing announced, nothing to retry.
+   */
+  | { readonly kind: 'stale' };
 
 export interface MonitorDependencies {
   readonly store: SubjectStore;
@@ -88,6 +94,7 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     throw error;
   }
   const hash = snapshotHash(fetched.snapshot);
+  const asOf = asOfOf(fetched.sources);
   const skipUnchanged = deps.skipUnchanged ?? true;
   if (skipUnchanged && job.hash !== null && hash === job.hash) return { kind: 'unchanged' };
 
@@ -100,9 +107,15 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     if (pending.length > 0) await completePendingCheck(state, deps);
     if (skipUnchanged && state.hash === hash)
       return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'unchanged' };
+    if (freshnessOf(state.asOf, asOf) === 'older')
+      return pending.length > 0 ? { kind: 'republished', alerts: pending } : { kind: 'stale' };
 
-    const commit = planCommit(state, fetched, hash, deps);
-    if (!(await deps.store.commitCheck(commit))) continue;
+    const commit = planCommit(state, fetched, hash, mergeAsOf(state.asOf, asOf), deps);
+    const result = await deps.store.commitCheck(commit);
+    // The store's own guard: the state read above already passed the as-of test, so the store
+    // refuses only facts that became newer without a new version.
+    if (result === 'stale') return { kind: 'stale' };
+    if (result === 'conflict') continue;
     const version = state.version + 1;
     await deps.store.appendHistory(commit, version);
     deps.afterCommit?.(job.id);
@@ -246,6 +259,7 @@ function planCommit(
   state: SubjectState,
   fetched: FetchedSnapshot,
   hash: string,
+  asOf: AsOf,
   deps: MonitorDependencies,
 ): CheckCommit {
   const now = deps.now();
@@ -291,5 +305,6 @@ function planCommit(
     effectiveTier: decision.tier,
     outbox,
     checkedAt: now.toISOString(),
+    asOf,
   };
 }

@@ -3,6 +3,10 @@
  * subjects it names, then move the cursor. Jobs go out before the cursor moves, so a crash between
  * the two re-sends a page's jobs (checks are idempotent: an unchanged hash stops at the fetch) but
  * never skips a page. Each invocation reads a bounded number of pages; the next poll goes on.
+ *
+ * A feed without a stored cursor (a first deployment) starts at the feed's head as of the poll, and
+ * stores it before reading on: what changed before is what enrolment's baseline check reads, and
+ * paging 25 million entries of the registry's history would only re-check subjects already checked.
  */
 import type { FeedCursorStore, JobQueue, JobSubject, MonitorJob, SubjectStore } from './ports.ts';
 
@@ -28,6 +32,11 @@ export interface PollFeedDependencies {
   readonly country: string;
   /** Reads the page of changes after `afterId`. */
   readPage(afterId: number, size: number): Promise<FeedPage>;
+  /**
+   * The feed's head as of `at`: a cursor after which lie only changes made from `at` on. Asked only
+   * when no cursor is stored; without it such a feed starts at `initialAfterId`.
+   */
+  readHead?(at: Date): Promise<number>;
   readonly store: Pick<SubjectStore, 'findByRegistry'>;
   readonly cursors: FeedCursorStore;
   readonly queue: Pick<JobQueue, 'sendMonitorJobs'>;
@@ -44,8 +53,7 @@ export interface PollFeedSettings {
   /** Subjects per monitor job message. @default 25 */
   readonly subjectsPerJob?: number;
   /**
-   * Where a feed without a stored cursor starts (exclusive). A new deployment sets this near the
-   * feed's head: enrolment checks every subject once anyway.
+   * Where a feed without a stored cursor and without `readHead` starts (exclusive).
    * @default 0
    */
   readonly initialAfterId?: number;
@@ -69,6 +77,8 @@ export interface PollFeedResult {
   readonly caughtUp: boolean;
   /** True when another poller moved the cursor first: this poll stopped there. */
   readonly overtaken: boolean;
+  /** The head this poll found and stored because no cursor was stored; null otherwise. */
+  readonly head: number | null;
 }
 
 /**
@@ -92,6 +102,15 @@ export async function pollFeed(
   const stored = await deps.cursors.get(deps.feed);
   const from = stored?.lastId ?? null;
   let at = from;
+  let head: number | null = null;
+  if (at === null && deps.readHead) {
+    head = await deps.readHead(deps.now());
+    // Stored before any page is read, so a poll that fails later still starts from here next time;
+    // a poller that stored one first wins, and this one goes on from that.
+    at = (await deps.cursors.advance(deps.feed, null, head))
+      ? head
+      : ((await deps.cursors.get(deps.feed))?.lastId ?? head);
+  }
   let afterId = at ?? settings.initialAfterId ?? 0;
   const looked = new Set<string>();
   const sent = new Set<string>();
@@ -140,7 +159,7 @@ export async function pollFeed(
       break;
     }
   }
-  return { pages, changes, subjects: sent.size, jobs, from, to: at, caughtUp, overtaken };
+  return { pages, changes, subjects: sent.size, jobs, from, to: at, caughtUp, overtaken, head };
 }
 
 async function mapLimited<T, R>(

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { RecommendedAction } from '#shared/domain/actions.ts';
 import type { AlertV1, RegistryLookup } from '#shared/domain/alert.ts';
+import type { AsOf } from '#shared/domain/as-of.ts';
 import type { ControlEvent } from '#shared/domain/bus-events.ts';
 import type { Change } from '#shared/domain/diff.ts';
 import type { RiskAssessment } from '#shared/domain/risk/assessment.ts';
@@ -70,6 +71,8 @@ export interface SubjectState {
   readonly lastCheckedAt: string | null;
   /** The changes of the current version, so an interrupted check's history can be completed. */
   readonly changes: readonly Change[];
+  /** Per source, as of when the stored facts are (see as-of.ts); empty before the first check. */
+  readonly asOf: Readonly<AsOf>;
   /** Set while the registry does not know the subject: its `subject-not-found` alert went out once. */
   readonly notFound: NotFoundMark | null;
 }
@@ -104,7 +107,18 @@ export interface CheckCommit {
   readonly effectiveTier: Tier;
   readonly outbox: readonly AlertV1[];
   readonly checkedAt: string;
+  /**
+   * Per source, as of when the committed facts are: the write is refused as `stale` when any of
+   * them is older than the stored as-of of that source. Omitted: no as-of condition.
+   */
+  readonly asOf?: Readonly<AsOf>;
 }
+
+/**
+ * What a conditional state write did: `committed`; `conflict` when the version moved (another writer
+ * got there first) or the subject is no longer monitored; `stale` when the stored facts are newer.
+ */
+export type CommitResult = 'committed' | 'conflict' | 'stale';
 
 export interface TierPage {
   readonly subjects: JobSubject[];
@@ -119,8 +133,8 @@ export interface SubjectStore {
     sealedNationalId: string | null,
   ): Promise<'created' | 'updated' | 'unchanged'>;
   get(subjectId: string): Promise<SubjectState | null>;
-  /** Conditional on the version: returns false when another writer got there first. */
-  commitCheck(commit: CheckCommit): Promise<boolean>;
+  /** Conditional on the version and on the as-of (newer facts win); see {@link CommitResult}. */
+  commitCheck(commit: CheckCommit): Promise<CommitResult>;
   /** Appends snapshot and alert history for a committed version; idempotent. */
   appendHistory(commit: CheckCommit, version: number): Promise<void>;
   /** Conditional on the version, like commitCheck: marks the subject not found (version + 1). */

@@ -5,6 +5,7 @@ import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
 import type {
   AlertPublisher,
   CheckCommit,
+  CommitResult,
   JobSubject,
   NotFoundCommit,
   SubjectState,
@@ -38,6 +39,7 @@ export class InMemoryStore implements SubjectStore {
       lastCheckedAt: null,
       changes: [],
       notFound: null,
+      asOf: {},
     });
     return 'created' as const;
   }
@@ -47,13 +49,19 @@ export class InMemoryStore implements SubjectStore {
     return this.states.get(subjectId) ?? null;
   }
 
-  async commitCheck(commit: CheckCommit) {
+  async commitCheck(commit: CheckCommit): Promise<CommitResult> {
     const state = this.states.get(commit.subjectId);
     if (this.conflicts > 0) {
       this.conflicts--;
-      return false;
+      return 'conflict';
     }
-    if (!state || state.version !== commit.expectedVersion) return false;
+    if (!state?.monitored || state.version !== commit.expectedVersion) return 'conflict';
+    // As DynamoSubjectStore: per source, never older than the stored as-of (text order = time order).
+    const older = Object.entries(commit.asOf ?? {}).some(([provider, at]) => {
+      const stored = state.asOf[provider];
+      return stored !== undefined && stored > at;
+    });
+    if (older) return 'stale';
     this.states.set(commit.subjectId, {
       ...state,
       version: state.version + 1,
@@ -67,8 +75,9 @@ export class InMemoryStore implements SubjectStore {
       lastCheckedAt: commit.checkedAt,
       changes: commit.changes,
       notFound: null,
+      asOf: commit.asOf ?? state.asOf,
     });
-    return true;
+    return 'committed';
   }
 
   async commitNotFound(commit: NotFoundCommit) {

@@ -38,8 +38,10 @@ export interface FetchContext {
 /** What one provider learned: applied to the snapshot being built, in provider order. */
 export interface ProviderContribution {
   provider: string;
-  /** ISO timestamp with offset. */
+  /** ISO timestamp with offset: when the fetch started. */
   fetchedAt: string;
+  /** When the payload states as of when its facts are (a report date); absent: `fetchedAt`. */
+  asOf?: string;
   /** Pure: returns a new snapshot with this provider's part filled in. */
   apply(snapshot: Snapshot): Snapshot;
   /** Problems that did not stop normalization; never personal data. */
@@ -191,7 +193,11 @@ export async function fetchSnapshot(
   }
   return {
     snapshot: parsed.data,
-    sources: contributions.map((c) => ({ provider: c.provider, fetchedAt: c.fetchedAt })),
+    sources: contributions.map((c) => ({
+      provider: c.provider,
+      fetchedAt: c.fetchedAt,
+      ...(c.asOf !== undefined ? { asOf: c.asOf } : {}),
+    })),
     warnings: contributions.flatMap((c) => c.warnings.map((w) => `${c.provider}: ${w}`)),
   };
 }

@@ -19,6 +19,7 @@ import type { MonitoredSubject, Tier } from '#shared/domain/subject.ts';
 import { ItemTooLargeError } from '#shared/errors.ts';
 import type {
   CheckCommit,
+  CommitResult,
   JobSubject,
   NotFoundCommit,
   SubjectState,
@@ -156,12 +157,22 @@ export class DynamoSubjectStore implements SubjectStore {
       lastCheckedAt: Item.lastCheckedAt ?? null,
       changes: Item.changes ?? [],
       notFound: Item.notFound ?? null,
+      asOf: Item.asOf ?? {},
     };
   }
 
-  async commitCheck(commit: CheckCommit): Promise<boolean> {
+  async commitCheck(commit: CheckCommit): Promise<CommitResult> {
     const hasOutbox = commit.outbox.length > 0;
     const riskClass = commit.risk.class;
+    // Newer facts win: per source, the stored as-of may not be later than the commit's. Text order
+    // is time order: as-of values are always written as toISOString() (see as-of.ts).
+    const asOfNames: Record<string, string> = {};
+    const asOfValues: Record<string, unknown> = {};
+    const asOfTerms = Object.entries(commit.asOf ?? {}).map(([provider, at], i) => {
+      asOfNames[`#ap${i}`] = provider;
+      asOfValues[`:ap${i}`] = at;
+      return `(attribute_not_exists(#casof.#ap${i}) OR #casof.#ap${i} <= :ap${i})`;
+    });
     try {
       const update = buildUpdate({
         set: {
@@ -179,6 +190,7 @@ export class DynamoSubjectStore implements SubjectStore {
           lastChangedAt: commit.checkedAt,
           outbox: commit.outbox,
           changes: commit.changes,
+          ...(commit.asOf ? { asOf: commit.asOf } : {}),
           ...(hasOutbox ? { outboxSince: commit.checkedAt, outboxPending: 'PENDING' } : {}),
         },
         // The registry knows the subject (again): its not-found mark goes with this version.
@@ -190,18 +202,24 @@ export class DynamoSubjectStore implements SubjectStore {
           Key: { pk: subjectKey(commit.subjectId), sk: STATE },
           ...withCondition(
             update,
-            '#cv = :expected AND #cm = :true',
-            { '#cv': 'version', '#cm': 'monitored' },
+            ['#cv = :expected AND #cm = :true', ...asOfTerms].join(' AND '),
             {
-              ':expected': commit.expectedVersion,
-              ':true': true,
+              '#cv': 'version',
+              '#cm': 'monitored',
+              ...(asOfTerms.length > 0 ? { '#casof': 'asOf', ...asOfNames } : {}),
             },
+            { ':expected': commit.expectedVersion, ':true': true, ...asOfValues },
           ),
         }),
       );
-      return true;
+      return 'committed';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) {
+        if (asOfTerms.length === 0) return 'conflict';
+        // Which part of the condition failed: only the as-of, when the version still stands.
+        const state = await this.get(commit.subjectId);
+        return state?.monitored && state.version === commit.expectedVersion ? 'stale' : 'conflict';
+      }
       throw itemSizeErrorOr(
         error,
         `subject ${commit.subjectId}: state item of version ${commit.expectedVersion + 1}`,

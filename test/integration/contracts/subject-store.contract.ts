@@ -85,7 +85,7 @@ function alertsFor(subject: MonitoredSubject, version: number, detectedAt: strin
 function commitFor(
   subject: MonitoredSubject,
   expectedVersion: number,
-  options: { withAlerts?: boolean; at?: number; hash?: string } = {},
+  options: { withAlerts?: boolean; at?: number; hash?: string; asOf?: CheckCommit['asOf'] } = {},
 ): CheckCommit {
   const checkedAt = new Date(options.at ?? T0).toISOString();
   return {
@@ -99,6 +99,7 @@ function commitFor(
     effectiveTier: subject.tier,
     outbox: options.withAlerts === false ? [] : alertsFor(subject, expectedVersion + 1, checkedAt),
     checkedAt,
+    ...(options.asOf ? { asOf: options.asOf } : {}),
   };
 }
 
@@ -210,7 +211,7 @@ export function subjectStoreContract(engine: DynamoEngine): void {
       const state = await store.get('acme');
 
       // Assess
-      expect(committed).toBe(true);
+      expect(committed).toBe('committed');
       expect(state).toMatchObject({
         version: 1,
         hash: 'h1',
@@ -232,11 +233,87 @@ export function subjectStoreContract(engine: DynamoEngine): void {
       await store.commitCheck(commitFor(subject, 0, { hash: 'winner' }));
 
       // Act
-      const stale = await store.commitCheck(commitFor(subject, 0, { hash: 'loser' }));
+      const late = await store.commitCheck(commitFor(subject, 0, { hash: 'loser' }));
 
       // Assess
-      expect(stale).toBe(false);
+      expect(late).toBe('conflict');
       expect(await store.get('acme')).toMatchObject({ version: 1, hash: 'winner' });
+    });
+
+    it('refuses an answer older than the stored as-of as stale, and keeps the newer facts', async () => {
+      // Prepare: the newer answer committed first
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      const newer = { brreg: '2026-03-02T06:00:05.000Z', 'credmon-bureau': '2026-03-02T00:00:00.000Z' };
+      await store.commitCheck(commitFor(subject, 0, { hash: 'bankrupt', asOf: newer }));
+
+      // Act: the delayed answer, planned from the current version, one source older
+      const late = await store.commitCheck(
+        commitFor(subject, 1, {
+          hash: 'active',
+          asOf: { brreg: '2026-03-02T06:00:05.000Z', 'credmon-bureau': '2026-03-01T00:00:00.000Z' },
+        }),
+      );
+
+      // Assess
+      expect(late).toBe('stale');
+      expect(await store.get('acme')).toMatchObject({ version: 1, hash: 'bankrupt', asOf: newer });
+    });
+
+    it('accepts a newer as-of and an equal one, and keeps the as-of of a source the answer lacks', async () => {
+      // Prepare
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      await store.commitCheck(
+        commitFor(subject, 0, {
+          asOf: { brreg: '2026-03-02T06:00:00.000Z', 'credmon-bureau': '2026-03-02T00:00:00.000Z' },
+        }),
+      );
+
+      // Act
+      const newer = await store.commitCheck(
+        commitFor(subject, 1, {
+          asOf: { brreg: '2026-03-03T06:00:00.000Z', 'credmon-bureau': '2026-03-02T00:00:00.000Z' },
+        }),
+      );
+      const equal = await store.commitCheck(
+        commitFor(subject, 2, {
+          asOf: { brreg: '2026-03-03T06:00:00.000Z', 'credmon-bureau': '2026-03-02T00:00:00.000Z' },
+        }),
+      );
+      const replayed = await store.commitCheck(
+        commitFor(subject, 2, {
+          asOf: { brreg: '2026-03-03T06:00:00.000Z', 'credmon-bureau': '2026-03-02T00:00:00.000Z' },
+        }),
+      );
+      const partial = await store.commitCheck(
+        commitFor(subject, 3, { asOf: { brreg: '2026-03-04T06:00:00.000Z' } }),
+      );
+
+      // Assess: a replay of the equal commit is the version conflict, never a second version
+      expect([newer, equal, replayed, partial]).toEqual(['committed', 'committed', 'conflict', 'committed']);
+      expect(await store.get('acme')).toMatchObject({
+        version: 4,
+        asOf: { brreg: '2026-03-04T06:00:00.000Z' },
+      });
+    });
+
+    it('tells a version conflict from a stale answer when both fail the condition', async () => {
+      // Prepare
+      const { store } = await freshStore();
+      const subject = business('acme');
+      await store.enrol(subject, null);
+      await store.commitCheck(commitFor(subject, 0, { asOf: { brreg: '2026-03-02T06:00:00.000Z' } }));
+
+      // Act: planned from version 0 and older
+      const result = await store.commitCheck(
+        commitFor(subject, 0, { asOf: { brreg: '2026-03-01T06:00:00.000Z' } }),
+      );
+
+      // Assess
+      expect(result).toBe('conflict');
     });
 
     it('refuses a state item over 400 KB with ItemTooLargeError, a never-retried outcome, and keeps the state', async () => {
@@ -271,7 +348,7 @@ export function subjectStoreContract(engine: DynamoEngine): void {
       const removed = await store.commitCheck(commitFor(subject, 0));
       const unknown = await store.commitCheck(commitFor(business('ghost'), 0));
 
-      expect([removed, unknown]).toEqual([false, false]);
+      expect([removed, unknown]).toEqual(['conflict', 'conflict']);
     });
 
     it('commits a check without alerts with an empty, non-pending outbox', async () => {

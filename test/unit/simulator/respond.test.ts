@@ -143,6 +143,61 @@ describe('respond: Brønnøysund', () => {
     expect(types).toEqual(new Set(['Endring', 'Sletting', 'Fjernet']));
   });
 
+  it('finds the entity feed’s head from a time (dato) or as its newest entry (sort=id,DESC)', () => {
+    // Prepare
+    const path = '/enhetsregisteret/api/oppdateringer/enheter';
+    const all = world.feed();
+    const middle = all[Math.floor(all.length / 2)];
+    const newestEntry = all.at(-1);
+
+    // Act
+    const since = record(get(world, path, { dato: middle?.dato ?? '', size: '1' }).body);
+    const newest = record(get(world, path, { sort: 'id,DESC', size: '1' }).body);
+
+    // Assess
+    const first = (
+      record(since._embedded).oppdaterteEnheter as { oppdateringsid: number; dato: string }[]
+    )[0];
+    expect(first?.dato).toBe(middle?.dato);
+    expect(
+      all
+        .filter((e) => e.dato < (middle?.dato ?? ''))
+        .every((e) => e.oppdateringsid < (first?.oppdateringsid ?? 0)),
+    ).toBe(true);
+    expect(
+      (record(newest._embedded).oppdaterteEnheter as { oppdateringsid: number }[])[0]?.oppdateringsid,
+    ).toBe(newestEntry?.oppdateringsid);
+  });
+
+  it('serves the roles feed as CloudEvents, after an id or from a time, for every role change', () => {
+    // Prepare
+    const path = '/enhetsregisteret/api/oppdateringer/roller';
+    const roleChanges = changes.filter(
+      (c) =>
+        ['managing-director', 'board', 'auditor'].includes(c.kind) &&
+        portfolio.find((s) => s.id === c.subjectId)?.country === 'NO',
+    );
+
+    // Act
+    const first = get(world, path, { afterId: '0', size: '10000' }).body as {
+      id: string;
+      time: string;
+      data: { organisasjonsnummer: string };
+    }[];
+    const lastId = first.at(-1)?.id ?? '0';
+    const after = get(world, path, { afterId: lastId, size: '10' }).body as unknown[];
+    const fromTime = get(world, path, { afterTime: first[10]?.time ?? '', size: '1' }).body as {
+      id: string;
+    }[];
+
+    // Assess
+    expect(first).toHaveLength(roleChanges.length);
+    expect(first.map((e) => Number(e.id))).toEqual([...first.map((e) => Number(e.id))].sort((a, b) => a - b));
+    expect(first[0]).toMatchObject({ type: 'no.brreg.enhetsregisteret.rolle.oppdatert', data: {} });
+    expect(after).toEqual([]);
+    expect(Number(fromTime[0]?.id)).toBeLessThanOrEqual(Number(first[10]?.id));
+  });
+
   it('answers unknown ids and paths with the registry’s 404 envelope', () => {
     // Prepare
     const envelope = keys(fixture('brreg_error_404_unknown_path.json'));

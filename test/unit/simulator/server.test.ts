@@ -81,7 +81,15 @@ describe('startSimulator', () => {
       // Assess
       expect(seen).toEqual(expected);
       expect(expected).toEqual({ fault: 16, timeout: 6, malformed: 13, throttle: 16, none: 149 });
-      expect(sim.stats()).toEqual({ requests: 200, faults: 16, timeouts: 6, malformed: 13, throttled: 16 });
+      expect(sim.stats()).toEqual({
+        requests: 200,
+        faults: 16,
+        timeouts: 6,
+        malformed: 13,
+        throttled: 16,
+        stale: 0,
+        delayed: 0,
+      });
     } finally {
       await sim.close();
     }

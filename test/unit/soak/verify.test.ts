@@ -4,7 +4,9 @@ import {
   matchChanges,
   missedChanges,
   readDeadLetter,
+  reannouncedAlerts,
   undeliveredAlerts,
+  unexplainedAlerts,
 } from '#shared/soak/verify.ts';
 
 function alert(
@@ -39,6 +41,47 @@ describe('soak checks', () => {
     // Assess
     expect(groups).toEqual([{ key: 'b#3#bankruptcy', alertIds: ['al_2', 'al_3'] }]);
     expect(undeliveredAlerts(['al_1', 'al_9'], new Set(['al_1']))).toEqual(['al_9']);
+  });
+
+  it('flags a once-only event announced again under a new id in a later version', () => {
+    // Prepare: the bankruptcy of version 2, turned back by an older answer, announced again in version 4
+    const delivered = [
+      alert('b', 2, 'bankruptcy', 'al_1', '2026-07-16T06:00:00.000Z'),
+      alert('b', 2, 'bankruptcy', 'al_1', '2026-07-16T06:00:00.000Z'),
+      alert('b', 4, 'bankruptcy', 'al_9', '2026-07-17T06:00:00.000Z'),
+      alert('c', 2, 'address-changed', 'al_2', '2026-07-16T06:00:00.000Z'),
+      alert('c', 3, 'address-changed', 'al_3', '2026-07-17T06:00:00.000Z'),
+    ];
+
+    // Act
+    const groups = reannouncedAlerts(delivered);
+
+    // Assess
+    expect(groups).toEqual([{ key: 'b#bankruptcy', alertIds: ['al_1', 'al_9'] }]);
+  });
+
+  it('flags alerts of a type the world made fewer changes of by their day', () => {
+    // Prepare: one remark added on day 1; announced on day 1 and again on day 3 (after an older
+    // answer had turned it back); one collection case opened on days 1 and 2, announced on each
+    const changes = [
+      { day: 1, subjectId: 'a', kind: 'payment-remark-added' },
+      { day: 1, subjectId: 'b', kind: 'collection-opened' },
+      { day: 2, subjectId: 'b', kind: 'collection-opened' },
+    ];
+    const delivered = [
+      alert('a', 2, 'payment-remark-added', 'al_1', '2026-07-16T06:00:00.000Z'),
+      alert('a', 4, 'payment-remark-added', 'al_2', '2026-07-18T06:00:00.000Z'),
+      alert('b', 2, 'debt-collection-opened', 'al_3', '2026-07-16T06:00:00.000Z'),
+      alert('b', 3, 'debt-collection-opened', 'al_4', '2026-07-17T06:00:00.000Z'),
+      alert('b', 3, 'debt-collection-opened', 'al_4', '2026-07-17T06:00:00.000Z'),
+      alert('b', 3, 'risk-class-changed', 'al_5', '2026-07-17T06:00:00.000Z'),
+    ];
+
+    // Act
+    const unexplained = unexplainedAlerts(changes, delivered, '2026-07-15');
+
+    // Assess
+    expect(unexplained).toEqual(['a#payment-remark-added']);
   });
 
   it('reports a change when an alert for its subject came on its day or later', () => {

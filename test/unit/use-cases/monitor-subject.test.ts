@@ -95,6 +95,52 @@ describe('monitorSubject', () => {
     expect(bankruptcy?.risk.class).toBe('D');
   });
 
+  it('refuses a delayed older answer after a newer one committed: no revert, no alert, outcome stale', async () => {
+    // Prepare: the active subject is baselined; a slow check started at 06:00 reads it still active
+    // (with a new head count), a faster one started at 06:05 reads the bankruptcy and commits first.
+    const { deps, store, publisher, job } = await enrolled(equinor());
+    await monitorSubject(job(), deps);
+    const bankrupt = equinor();
+    bankrupt.status = {
+      ...bankrupt.status,
+      state: 'bankruptcy',
+      since: '2026-07-20',
+      proceedings: [{ kind: 'bankruptcy', since: '2026-07-20' }],
+    };
+    const answer = (snapshot: Snapshot, fetchedAt: string) => ({
+      ...deps,
+      fetchSnapshot: async () => ({ snapshot, sources: [{ provider: 'brreg', fetchedAt }], warnings: [] }),
+    });
+    const planned = job();
+    await monitorSubject(planned, answer(bankrupt, '2026-07-20T06:05:00Z'));
+    const committed = store.states.get(ID)!;
+    const alertsBefore = publisher.published.length;
+    // Act: the slow check's older answer arrives, with the job as planned before either
+    const older = { ...equinor(), employees: 12_345 };
+    const outcome = await monitorSubject(planned, answer(older, '2026-07-20T06:00:00Z'));
+    const replayed = await monitorSubject(job(), answer(older, '2026-07-20T06:00:00Z'));
+    const again = await monitorSubject(job(), answer(bankrupt, '2026-07-20T06:05:00Z'));
+    // Assess
+    expect(outcome).toEqual({ kind: 'stale' });
+    expect(replayed).toEqual({ kind: 'stale' });
+    expect(again).toEqual({ kind: 'unchanged' });
+    expect(store.states.get(ID)).toMatchObject({ version: committed.version, hash: snapshotHash(bankrupt) });
+    expect(publisher.published).toHaveLength(alertsBefore);
+    expect(publisher.published.filter((a) => a.type === 'bankruptcy')).toHaveLength(1);
+  });
+
+  it('accepts an answer as of the same time as the stored one (the same report read again)', async () => {
+    // Prepare
+    const { deps, store, job, setSnapshot } = await enrolled(equinor());
+    await monitorSubject(job(), deps);
+    setSnapshot({ ...equinor(), employees: 50_000 });
+    // Act: same as-of (the setup's fetch time), new content
+    const outcome = await monitorSubject(job(), deps);
+    // Assess
+    expect(outcome.kind).toBe('changed');
+    expect(store.states.get(ID)?.asOf).toEqual({ brreg: '2026-07-20T06:00:01.000Z' });
+  });
+
   it('reports slow employee drift once it adds up from the last reported count', async () => {
     // Prepare: 100 employees, then steps of 4 (each below the threshold of max(5, 10 %)).
     const withEmployees = (employees: number) => ({ ...equinor(), employees });

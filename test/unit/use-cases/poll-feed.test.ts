@@ -120,6 +120,51 @@ describe('pollFeed', () => {
     expect(cursors.cursor?.lastId).toBe(3);
   });
 
+  it('starts a feed without a cursor at its head, stores it, and the next poll goes on from it', async () => {
+    // Prepare
+    const { deps, sent, cursors, source } = setup(['923609016', '914778271', '923609016', '914778271']);
+    const asked: Date[] = [];
+    const withHead = {
+      ...deps,
+      readHead: async (at: Date) => {
+        asked.push(at);
+        return 3;
+      },
+    };
+    // Act
+    const first = await pollFeed(withHead, { pageSize: 10 });
+    const second = await pollFeed(withHead, { pageSize: 10 });
+    // Assess
+    expect(asked).toEqual([new Date('2026-10-08T06:00:00Z')]);
+    expect(first).toMatchObject({ from: null, head: 3, to: 4, changes: 1 });
+    expect(second).toMatchObject({ from: 4, head: null, to: 4, changes: 0 });
+    expect(source.reads).toEqual([3, 4]);
+    expect(sent.flatMap((job) => job.subjects.map((s) => s.id))).toEqual(['dnb']);
+    expect(cursors.cursor?.lastId).toBe(4);
+  });
+
+  it('goes on from the head another poller stored first', async () => {
+    // Prepare
+    const { deps, cursors, source } = setup(['1', '2', '3', '4', '5']);
+    cursors.racer = 4;
+    // Act
+    const result = await pollFeed({ ...deps, readHead: async () => 2 }, { pageSize: 10 });
+    // Assess
+    expect(result).toMatchObject({ head: 2, to: 5 });
+    expect(source.reads).toEqual([4]);
+    expect(cursors.cursor?.lastId).toBe(5);
+  });
+
+  it('stores the head even when the first page then fails', async () => {
+    // Prepare
+    const { deps, cursors } = setup(['1', '2', '3'], { failAfter: 0 });
+    // Act
+    const error = await pollFeed({ ...deps, readHead: async () => 2 }).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect(cursors.cursor?.lastId).toBe(2);
+  });
+
   it('reads at most maxPages pages per invocation', async () => {
     // Prepare
     const { deps, cursors } = setup(['1', '2', '3', '4', '5']);

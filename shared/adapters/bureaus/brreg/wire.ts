@@ -167,3 +167,20 @@ export const BrregOppdateringer = z.object({
     .object({ size: z.number(), totalElements: z.number(), totalPages: z.number(), number: z.number() })
     .nullish(),
 });
+export type BrregOppdateringer = z.infer<typeof BrregOppdateringer>;
+
+/**
+ * `GET /enhetsregisteret/api/oppdateringer/roller`: a page of the roles update feed, a bare JSON
+ * array of CloudEvents (not HAL like the entity feed). `id` is the event's number, sent as a string;
+ * `data.organisasjonsnummer` names the entity whose roles changed. Paged with `afterId` (exclusive)
+ * or `afterTime`, and `size`.
+ */
+export const BrregRolleOppdateringer = z.array(
+  z.object({
+    id: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(Number),
+    time: z.string(),
+    type: z.string().nullish(),
+    data: z.object({ organisasjonsnummer: z.string() }),
+  }),
+);
+export type BrregRolleOppdateringer = z.infer<typeof BrregRolleOppdateringer>;

@@ -71,6 +71,7 @@ async function fetchCompany(
     return {
       provider: CREDIT_BUREAU,
       fetchedAt,
+      asOf: dayOf(fetchedAt),
       warnings: ['no credit report for this company'],
       apply: (s) => s,
     };
@@ -82,7 +83,13 @@ async function fetchCompany(
       ? ['report is for a different registry id or country than requested']
       : [];
   const credit = creditOf(report.credit);
-  return { provider: CREDIT_BUREAU, fetchedAt, warnings, apply: (s) => ({ ...s, credit }) };
+  return {
+    provider: CREDIT_BUREAU,
+    fetchedAt,
+    asOf: dayOf(report.reportDate),
+    warnings,
+    apply: (s) => ({ ...s, credit }),
+  };
 }
 
 async function fetchPerson(
@@ -113,6 +120,7 @@ async function fetchPerson(
   return {
     provider: CREDIT_BUREAU,
     fetchedAt: ctx.now.toISOString(),
+    asOf: dayOf(report.reportDate),
     warnings,
     apply: (s: Snapshot): Snapshot => ({
       ...s,
@@ -175,4 +183,13 @@ function creditOf(credit: z.infer<typeof BureauCredit>): Credit {
     score: credit.score,
     creditLimit: credit.creditLimit,
   };
+}
+
+/**
+ * The as-of of a bureau answer: its report date, a day. Every answer of this source is compared at
+ * that resolution (a missing report at its fetch day), since a millisecond fetch time against a
+ * midnight report date would make every later report of the same day look older.
+ */
+function dayOf(isoDayOrTimestamp: string): string {
+  return `${isoDayOrTimestamp.slice(0, 10)}T00:00:00.000Z`;
 }

@@ -1,4 +1,11 @@
-import { isTrackedBrregPath, needsFetch, readBrregFeed } from '#shared/adapters/bureaus/brreg/feed.ts';
+import {
+  isTrackedBrregPath,
+  needsFetch,
+  readBrregFeed,
+  readBrregFeedHead,
+  readBrregRolesFeed,
+  readBrregRolesFeedHead,
+} from '#shared/adapters/bureaus/brreg/feed.ts';
 import { MalformedPayloadError, TransientError } from '#shared/errors.ts';
 import { fakeTransport, fixture, fixtureJson, ok } from './support.ts';
 
@@ -145,6 +152,102 @@ describe('readBrregFeed', () => {
       '/enhetsregisteret/api/oppdateringer/enheter',
     );
     expect(failing).toBeInstanceOf(TransientError);
+  });
+});
+
+describe('readBrregFeedHead', () => {
+  const FEED = `${BASE}/enhetsregisteret/api/oppdateringer/enheter`;
+  const AT = new Date('2026-09-05T15:00:00.000Z');
+  const since = `GET ${FEED}?dato=${encodeURIComponent(AT.toISOString())}&size=1`;
+  const newest = `GET ${FEED}?sort=id,DESC&size=1`;
+  const empty = fixture('brreg', 'oppdateringer_enheter_empty_automaflow.json');
+
+  it('starts before the first change made at or after the time asked for', async () => {
+    // Prepare
+    const transport = fakeTransport({
+      [since]: ok(fixture('brreg', 'oppdateringer_enheter_mixed_types_automaflow.json')),
+    });
+    // Act
+    const head = await readBrregFeedHead(transport, BASE, AT, noWait);
+    // Assess
+    expect(head).toBe(25165742);
+    expect(transport.requests).toHaveLength(1);
+  });
+
+  it('takes the newest change when nothing changed since, and 0 for an empty feed', async () => {
+    // Prepare
+    const latest = {
+      _embedded: {
+        oppdaterteEnheter: [
+          {
+            oppdateringsid: 25175396,
+            dato: '2026-09-05T14:59:59.000Z',
+            organisasjonsnummer: '923609016',
+            endringstype: 'Endring',
+          },
+        ],
+      },
+    };
+    const busy = fakeTransport({ [since]: ok(empty), [newest]: ok(JSON.stringify(latest)) });
+    const quiet = fakeTransport({ [since]: ok(empty), [newest]: ok(empty) });
+    // Act
+    const head = await readBrregFeedHead(busy, BASE, AT, noWait);
+    const none = await readBrregFeedHead(quiet, BASE, AT, noWait);
+    // Assess
+    expect(head).toBe(25175396);
+    expect(none).toBe(0);
+  });
+});
+
+describe('readBrregRolesFeed', () => {
+  const FEED = `${BASE}/enhetsregisteret/api/oppdateringer/roller`;
+  const roles = fixture('brreg', 'oppdateringer_roller_cloudevents.json');
+
+  it('reads the CloudEvents after the cursor, ids as numbers', async () => {
+    // Prepare
+    const transport = fakeTransport({ [`GET ${FEED}?afterId=4012345&size=500`]: ok(roles) });
+    // Act
+    const page = await readBrregRolesFeed(transport, BASE, { afterId: 4012345, size: 500 }, noWait);
+    // Assess
+    expect(page).toEqual({
+      changes: [
+        { registryId: '923609016', updateId: 4012346, changedAt: '2026-09-05T15:00:31.809Z' },
+        { registryId: '917549249', updateId: 4012351, changedAt: '2026-09-05T15:02:10.004Z' },
+      ],
+      lastUpdateId: 4012351,
+    });
+  });
+
+  it('keeps the cursor on an empty page and rejects an event without an organisation number', async () => {
+    // Prepare
+    const transport = fakeTransport({
+      [`GET ${FEED}?afterId=4012351&size=500`]: ok('[]'),
+      [`GET ${FEED}?afterId=1&size=500`]: ok('[{"id":"2","time":"2026-09-05T15:00:00.000Z","data":{}}]'),
+    });
+    // Act
+    const empty = await readBrregRolesFeed(transport, BASE, { afterId: 4012351, size: 500 }, noWait);
+    const malformed = await readBrregRolesFeed(transport, BASE, { afterId: 1, size: 500 }, noWait).catch(
+      (e: unknown) => e,
+    );
+    // Assess
+    expect(empty).toEqual({ changes: [], lastUpdateId: null });
+    expect(malformed).toBeInstanceOf(MalformedPayloadError);
+  });
+
+  it('finds the head from a time, or from the newest event of the day before when none since', async () => {
+    // Prepare
+    const at = new Date('2026-09-05T16:00:00.000Z');
+    const dayBefore = new Date('2026-09-04T16:00:00.000Z');
+    const afterTime = (date: Date, size: number) =>
+      `GET ${FEED}?afterTime=${encodeURIComponent(date.toISOString())}&size=${size}`;
+    const active = fakeTransport({ [afterTime(at, 1)]: ok(roles) });
+    const quiet = fakeTransport({ [afterTime(at, 1)]: ok('[]'), [afterTime(dayBefore, 10_000)]: ok(roles) });
+    // Act
+    const head = await readBrregRolesFeedHead(active, BASE, at, noWait);
+    const lookedBack = await readBrregRolesFeedHead(quiet, BASE, at, noWait);
+    // Assess
+    expect(head).toBe(4012345);
+    expect(lookedBack).toBe(4012351);
   });
 });
 
