@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { type DeploymentConfigInput, parseDeploymentConfig } from '#lib/config.ts';
+import type { DeploymentConfigInput } from '#lib/config.ts';
 import type { QueueKey } from '#shared/catalogue.ts';
 
 /** What a local run deploys when none is named: the operator's file, else the documented example. */
@@ -112,8 +112,6 @@ function deploymentInput(deployment: DeployedStackOptions['deployment']): {
   const input = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   // Paths in it are the repository's, where bin/app.ts runs, whatever the working directory here.
   if (typeof input.policyFile === 'string') input.policyFile = path.resolve(REPO_ROOT, input.policyFile);
-  // Validated now, so a bad file is named before any synthesis.
-  parseDeploymentConfig(input, file);
   return { input: input as DeploymentConfigInput, source: file };
 }
 
@@ -136,11 +134,14 @@ function sourcesDigest(): string {
 
 async function synthesize(input: DeploymentConfigInput, source: string): Promise<DeployedStack> {
   // Loaded only on a cache miss: aws-cdk-lib takes seconds to import.
-  const [{ App, Stack }, { CredmonStack }, { CredmonFunction }] = await Promise.all([
-    import('aws-cdk-lib'),
-    import('#lib/credmon-stack.ts'),
-    import('#lib/constructs/function.ts'),
-  ]);
+  // A config is cached only once it synthesized, so an invalid one is always validated (and named) here.
+  const [{ App, Stack }, { CredmonStack }, { CredmonFunction }, { parseDeploymentConfig }] =
+    await Promise.all([
+      import('aws-cdk-lib'),
+      import('#lib/credmon-stack.ts'),
+      import('#lib/constructs/function.ts'),
+      import('#lib/config.ts'),
+    ]);
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new CredmonStack(app, 'Credmon', {
     config: parseDeploymentConfig(input, source),
