@@ -256,6 +256,12 @@ const EXAMPLES: Record<Exclude<EventType, 'subject-not-found'>, Example> = {
       s.credit.collectionCases = [{ ...OPEN_COLLECTION, closedOn: '2025-10-03' }];
     },
   },
+  'snapshot-truncated': {
+    base: equinor,
+    change: (s) => {
+      s.truncated = [{ list: 'roles', kept: 412, total: 5130 }];
+    },
+  },
 };
 
 function assessment(riskClass: RiskClass): RiskAssessment {

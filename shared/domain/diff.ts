@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { canonicalizeSnapshot, compareStrings, stableStringify } from './canonical.ts';
-import type { AnnualAccounts, Proceeding, Role, Snapshot } from './snapshot.ts';
+import type { AnnualAccounts, Proceeding, Role, Snapshot, TruncatedList } from './snapshot.ts';
 
 export const Change = z.object({
   /** e.g. `/status/state`, `/addresses/business`, `/roles/managing-director/<partyRef>`. */
@@ -166,8 +166,29 @@ export function diffSnapshots(previous: Snapshot, next: Snapshot): Change[] {
 
   if (isSignificantEmployeeChange(a.employees, b.employees)) leaf('/employees', a.employees, b.employees);
   leaf('/shareCapital', a.shareCapital, b.shareCapital);
+  // A change when other lists are cut, not when the counts move (they do daily on a long list).
+  if (stableStringify(truncatedLists(a)) !== stableStringify(truncatedLists(b)))
+    changes.push({ path: '/truncated', old: a.truncated ?? null, new: b.truncated ?? null });
 
-  return changes.sort((x, y) => compareStrings(x.path, y.path));
+  // An item missing from a cut list may only have been cut: its absence is not a removal.
+  const cut = (b.truncated ?? []).map((t) => `${LIST_PATHS[t.list]}/`);
+  const kept =
+    cut.length === 0
+      ? changes
+      : changes.filter((c) => c.new !== null || !cut.some((prefix) => c.path.startsWith(prefix)));
+  return kept.sort((x, y) => compareStrings(x.path, y.path));
+}
+
+const LIST_PATHS: Record<TruncatedList, string> = {
+  roles: '/roles',
+  paymentRemarks: '/credit/paymentRemarks',
+  collectionCases: '/credit/collectionCases',
+  debtRegister: '/credit/debtRegister',
+};
+
+function truncatedLists(snapshot: Snapshot): TruncatedList[] | null {
+  const lists = (snapshot.truncated ?? []).map((t) => t.list).sort();
+  return lists.length === 0 ? null : lists;
 }
 
 function redact(name: string | null): string | null {

@@ -39,6 +39,7 @@ export const EventType = z.enum([
   'key-figures-changed',
   'payment-remark-resolved',
   'debt-collection-closed',
+  'snapshot-truncated',
 ]);
 export type EventType = z.infer<typeof EventType>;
 
@@ -100,7 +101,8 @@ export type DetectEventsInput = {
 };
 
 /**
- * Groups changes into events. A first snapshot (no previous) is exactly one `baseline` event.
+ * Groups changes into events. A first snapshot (no previous) is one `baseline` event (and a
+ * `snapshot-truncated` one when it was cut to its budget).
  * Otherwise: a state move names its event (`bankruptcy`, `dissolved`, `removed-from-registry`, …,
  * else `status-changed`), and so does a newly opened proceeding of the same kind even when the state
  * did not move; a new accounts period (new figures, or a later period end from a registry that
@@ -116,8 +118,26 @@ export type DetectEventsInput = {
 export function detectEvents(input: DetectEventsInput): DetectedEvent[] {
   const severity = (type: EventType): Severity => resolveSeverity(type, input.severityOverrides);
   const { previous, next } = input;
-  if (previous === null)
-    return [{ type: 'baseline', severity: severity('baseline'), changes: [], occurredAt: null }];
+  if (previous === null) {
+    const baseline: DetectedEvent = {
+      type: 'baseline',
+      severity: severity('baseline'),
+      changes: [],
+      occurredAt: null,
+    };
+    // A first snapshot already cut is worth saying: the team should know the entry is not whole.
+    if (next.truncated === undefined) return [baseline];
+    const cut = { path: '/truncated', old: null, new: next.truncated };
+    return [
+      baseline,
+      {
+        type: 'snapshot-truncated',
+        severity: severity('snapshot-truncated'),
+        changes: [cut],
+        occurredAt: null,
+      },
+    ];
+  }
 
   const groups = new Map<EventType, Change[]>();
   const add = (type: EventType, change: Change): void => {
@@ -185,6 +205,8 @@ function classify(
     case 'employees':
     case 'shareCapital':
       return 'key-figures-changed';
+    case 'truncated':
+      return change.new === null ? null : 'snapshot-truncated';
     default:
       return null;
   }

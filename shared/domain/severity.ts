@@ -17,7 +17,7 @@ export type Severity = z.infer<typeof Severity>;
  * - medium: signals worth a look (other status moves, management or auditor change, overdue accounts,
  *   debt register, bureau score or limit moves).
  * - low: facts that rarely change a credit decision on their own (address, name, board, revised figures,
- *   a resolved remark, a closed collection case).
+ *   a resolved remark, a closed collection case, a registry entry too large to store whole).
  * - info: bookkeeping (baseline, newly published accounts).
  */
 export const DEFAULT_SEVERITY: Record<EventType, Severity> = {
@@ -48,6 +48,7 @@ export const DEFAULT_SEVERITY: Record<EventType, Severity> = {
   'score-changed': 'medium',
   'credit-limit-changed': 'medium',
   'risk-class-changed': 'high',
+  'snapshot-truncated': 'low',
 };
 
 /**

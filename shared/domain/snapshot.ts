@@ -196,6 +196,10 @@ export const Identity = z.object({
 });
 export type Identity = z.infer<typeof Identity>;
 
+/** Lists {@link boundSnapshot} may cut to keep a snapshot within its budget. */
+export const TruncatedList = z.enum(['roles', 'paymentRemarks', 'collectionCases', 'debtRegister']);
+export type TruncatedList = z.infer<typeof TruncatedList>;
+
 export const Snapshot = z.object({
   schema: z.literal('credmon.snapshot/v1'),
   subjectId: z.string().min(1),
@@ -209,6 +213,19 @@ export const Snapshot = z.object({
   credit: Credit,
   employees: z.number().int().nonnegative().nullable(),
   shareCapital: Money.nullable(),
+  /**
+   * Lists cut to keep the snapshot within its size budget, with how many items were kept of how
+   * many the source gave; absent when nothing was cut (see bound.ts).
+   */
+  truncated: z
+    .array(
+      z.object({
+        list: TruncatedList,
+        kept: z.number().int().nonnegative(),
+        total: z.number().int().positive(),
+      }),
+    )
+    .optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 

@@ -13,6 +13,7 @@
 import type { RecommendedAction } from '#shared/domain/actions.ts';
 import { type AlertV1, buildAlerts, buildNotFoundAlert } from '#shared/domain/alert.ts';
 import { type AsOf, asOfOf, freshnessOf, mergeAsOf } from '#shared/domain/as-of.ts';
+import { boundSnapshot } from '#shared/domain/bound.ts';
 import { diffSnapshots, holdBackEmployeeJitter } from '#shared/domain/diff.ts';
 import { detectEvents } from '#shared/domain/events.ts';
 import { snapshotHash } from '#shared/domain/hash.ts';
@@ -93,6 +94,8 @@ export async function monitorSubject(job: JobSubject, deps: MonitorDependencies)
     if (error instanceof SubjectNotFoundError) return recordNotFound(job, error, loadState, deps);
     throw error;
   }
+  // Bounded before anything reads it: the hash, the diff and the stored item see the same snapshot.
+  fetched = { ...fetched, snapshot: boundSnapshot(fetched.snapshot) };
   const hash = snapshotHash(fetched.snapshot);
   const asOf = asOfOf(fetched.sources);
   const skipUnchanged = deps.skipUnchanged ?? true;

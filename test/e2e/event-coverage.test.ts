@@ -34,8 +34,9 @@ describe('event coverage of the generated world', () => {
     });
 
     // Assess
+    // No generated entry outgrows the snapshot budget: large-entry.test.ts covers snapshot-truncated.
     const seen = new Set(delivered.map((alert) => alert.type));
-    expect(EventType.options.filter((type) => !seen.has(type))).toEqual([]);
+    expect(EventType.options.filter((type) => !seen.has(type) && type !== 'snapshot-truncated')).toEqual([]);
     expect(delivered).toHaveLength(summary.alertsDelivered);
     const invalid = raws.flatMap((raw, i) =>
       jsonSchemaErrors(schema, JSON.parse(raw)).map((error) => `${delivered[i]?.alertId}: ${error}`),

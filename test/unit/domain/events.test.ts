@@ -171,6 +171,11 @@ const SCENARIOS: Record<
   },
   'payment-remark-resolved': { base: equinor, change: () => undefined, occurredAt: '2025-12-01' },
   'debt-collection-closed': { base: equinor, change: () => undefined, occurredAt: '2025-12-03' },
+  'snapshot-truncated': {
+    base: equinor,
+    change: (s) => void Object.assign(s, { truncated: [{ list: 'roles', kept: 400, total: 5000 }] }),
+    occurredAt: null,
+  },
 };
 
 /** Events that need an open item in the previous snapshot: tested on their own below. */
