@@ -95,6 +95,16 @@ export class ItemTooLargeError extends CredmonError {
   readonly outcome = 'dead-letter' as const;
 }
 
+/**
+ * A bureau answer larger than the transport accepts (on the wire, or once decompressed). Buffering
+ * it would exhaust the function's memory, and asking again gets the same answer: dead-lettered with
+ * this reason, without a retry.
+ */
+export class ResponseTooLargeError extends CredmonError {
+  override readonly name = 'ResponseTooLargeError';
+  readonly outcome = 'dead-letter' as const;
+}
+
 /** A concurrent writer moved the subject's version: re-read and retry. */
 export class VersionConflictError extends CredmonError {
   override readonly name = 'VersionConflictError';

@@ -18,6 +18,7 @@ import {
   ConfigError,
   InputError,
   MalformedPayloadError,
+  ResponseTooLargeError,
   TransientError,
 } from '#shared/errors.ts';
 import type { HttpResponse, HttpTransport } from './transport.ts';
@@ -224,6 +225,12 @@ export function createResilientClient(
           options.timeoutMs,
         );
       } catch (error) {
+        // The bureau answered, too much: asking again gets the same answer.
+        if (error instanceof ResponseTooLargeError) {
+          recordSuccess();
+          if (trial) settleTrial();
+          throw error;
+        }
         recordFailure(trial);
         if (trial) settleTrial();
         lastProblem = isTimeout(error) ? `timed out after ${options.timeoutMs} ms` : 'network error';

@@ -7,6 +7,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { ResponseTooLargeError } from '#shared/errors.ts';
+
+/**
+ * The largest answer read off the wire, and once decoded. The largest real answers (a Companies
+ * House filing history page, a group's roles) are a few hundred KB; a 300 KB gzip bomb decodes to
+ * gigabytes, and a Lambda function has a few hundred MB.
+ */
+export const MAX_RESPONSE_BYTES = { wire: 5 * 1024 * 1024, decoded: 20 * 1024 * 1024 } as const;
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST';
@@ -36,8 +44,24 @@ export const fetchTransport: HttpTransport = async (request) => {
   response.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
-  return { status: response.status, headers, body: await response.text() };
+  // fetch decodes as it reads: the decoded size is what is capped, chunk by chunk.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_RESPONSE_BYTES.decoded) {
+      await response.body?.cancel();
+      throw tooLarge(request.url, 'decoded', MAX_RESPONSE_BYTES.decoded);
+    }
+    chunks.push(chunk);
+  }
+  return { status: response.status, headers, body: Buffer.concat(chunks).toString('utf8') };
 };
+
+function tooLarge(url: string, what: 'on the wire' | 'decoded', limit: number): ResponseTooLargeError {
+  const path = new URL(url).pathname;
+  return new ResponseTooLargeError(`answer for ${path} exceeds ${limit / (1024 * 1024)} MB ${what}`);
+}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -99,7 +123,15 @@ function send(
     });
     request.once('response', (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES.wire) {
+          request.destroy(tooLarge(url.toString(), 'on the wire', MAX_RESPONSE_BYTES.wire));
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.once('error', (error) => {
         clearTimeout(timer);
         reject(error);
@@ -134,7 +166,11 @@ function send(
             body: decode(Buffer.concat(chunks), response.headers['content-encoding']),
           });
         } catch (error) {
-          reject(error);
+          reject(
+            (error as { code?: string } | null)?.code === 'ERR_BUFFER_TOO_LARGE'
+              ? tooLarge(url.toString(), 'decoded', MAX_RESPONSE_BYTES.decoded)
+              : error,
+          );
         }
       });
     });
@@ -151,14 +187,16 @@ function flatHeaders(incoming: http.IncomingHttpHeaders): Record<string, string>
 }
 
 function decode(raw: Buffer, encoding: string | undefined): string {
+  // zlib stops at maxOutputLength with ERR_BUFFER_TOO_LARGE rather than inflating a bomb whole.
+  const limit = { maxOutputLength: MAX_RESPONSE_BYTES.decoded };
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return zlib.gunzipSync(raw).toString('utf8');
+      return zlib.gunzipSync(raw, limit).toString('utf8');
     case 'deflate':
-      return zlib.inflateSync(raw).toString('utf8');
+      return zlib.inflateSync(raw, limit).toString('utf8');
     case 'br':
-      return zlib.brotliDecompressSync(raw).toString('utf8');
+      return zlib.brotliDecompressSync(raw, limit).toString('utf8');
     default:
       return raw.toString('utf8');
   }

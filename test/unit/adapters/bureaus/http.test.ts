@@ -3,7 +3,12 @@ import {
   parseRetryAfter,
   type ResilientClientOptions,
 } from '#shared/adapters/bureaus/http.ts';
-import { CircuitOpenError, MalformedPayloadError, TransientError } from '#shared/errors.ts';
+import {
+  CircuitOpenError,
+  MalformedPayloadError,
+  ResponseTooLargeError,
+  TransientError,
+} from '#shared/errors.ts';
 import { type FakeTransport, fakeTransport, ok } from './support.ts';
 
 const URL_ = 'https://bureau.test/company/00002065?key=secret-in-query';
@@ -93,6 +98,23 @@ describe('createResilientClient', () => {
     // Assess
     expect(response.body).toEqual([]);
     expect(calls).toBe(2);
+  });
+
+  it('does not ask again for an answer too large to read, nor count it against the breaker', async () => {
+    // Prepare
+    const transport = fakeTransport({
+      [`GET ${URL_}`]: () => {
+        throw new ResponseTooLargeError('answer for /company/00002065 exceeds 20 MB decoded');
+      },
+    });
+    const { options: o } = options({ breaker: { failureThreshold: 1, resetAfterMs: 30_000 } });
+    const client = createResilientClient(transport, o);
+    // Act
+    const outcome = client.getJson(URL_);
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(ResponseTooLargeError);
+    expect(transport.requests).toHaveLength(1);
+    expect(client.breakerState()).toBe('closed');
   });
 
   it('honours Retry-After in seconds on 429 without counting it against the breaker', async () => {

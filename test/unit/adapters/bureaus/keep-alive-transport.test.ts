@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
+import { keepAliveTransport, MAX_RESPONSE_BYTES } from '#shared/adapters/bureaus/transport.ts';
+import { outcomeOf, ResponseTooLargeError } from '#shared/errors.ts';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -149,5 +150,52 @@ describe('keepAliveTransport', () => {
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('refuses a gzip answer that decodes past the cap, without inflating it whole', async () => {
+    // Prepare: 30 MB of zeros gzip to about 30 KB
+    const bomb = gzipSync(Buffer.alloc(MAX_RESPONSE_BYTES.decoded + 10 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(100_000);
+    const { url, server } = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(bomb);
+    });
+    try {
+      // Act
+      const outcome = keepAliveTransport({
+        method: 'GET',
+        url: `${url}/bomb?key=secret`,
+        headers: {},
+        timeoutMs: 5000,
+      });
+
+      // Assess
+      const error = await outcome.catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ResponseTooLargeError);
+      expect(outcomeOf(error)).toBe('dead-letter');
+      expect((error as Error).message).toBe('answer for /bomb exceeds 20 MB decoded');
+    } finally {
+      await stop(server);
+    }
+  });
+
+  it('stops reading an answer larger than the cap on the wire', async () => {
+    // Prepare: 6 MB, sent in 64 KB chunks
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const { url, server } = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      for (let sent = 0; sent < MAX_RESPONSE_BYTES.wire + 1024 * 1024; sent += chunk.length) res.write(chunk);
+      res.end();
+    });
+    try {
+      // Act
+      const outcome = keepAliveTransport({ method: 'GET', url: `${url}/huge`, headers: {}, timeoutMs: 5000 });
+
+      // Assess
+      await expect(outcome).rejects.toThrow(
+        new ResponseTooLargeError('answer for /huge exceeds 5 MB on the wire'),
+      );
+    } finally {
+      await stop(server);
+    }
   });
 });
