@@ -7,7 +7,7 @@
 
 import { FUNCTIONS } from '#shared/catalogue.ts';
 import { type LocalPipeline, startLocalPipeline } from '#shared/local/pipeline.ts';
-import type { BureauPacing } from '#shared/local/simulated-bureaus.ts';
+import { type BureauPacing, SIMULATED_PACING } from '#shared/local/simulated-bureaus.ts';
 import { startSimulatorThread } from '#shared/simulator/thread.ts';
 import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
 import { enrolSubjects } from '#shared/use-cases/enrol-subjects.ts';
@@ -70,6 +70,7 @@ export interface PipelineBenchResult {
 export const BENCH_PACING: BureauPacing = {
   http: { timeoutMs: 15_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200, rateLimitPerSecond: 5000 },
   companiesHouseRateLimitPerSecond: 1000,
+  companiesHouseQuota: SIMULATED_PACING.companiesHouseQuota,
 };
 
 /** Sums the pipeline's own EMF metrics and the bytes of every line the functions log. */

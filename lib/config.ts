@@ -70,6 +70,11 @@ const Bureau = z.strictObject({
   baseUrl: BaseUrl,
   /** Concurrent requests the bureau allows credmon; caps the monitor's concurrency. */
   maxConcurrency: Concurrency.default(defaultMonitorConcurrency),
+  /**
+   * The bureau's rate limit for the whole deployment, counted across every Lambda environment in
+   * the table; Companies House defaults to its documented 600 per 300 s, the others to none.
+   */
+  quota: z.strictObject({ requests: z.int().positive(), perSeconds: z.int().positive() }).optional(),
 });
 
 const SecretName = z

@@ -10,6 +10,7 @@ import { createSealer, type Sealer } from '#shared/adapters/crypto/sealer.ts';
 import { EventBridgeBus } from '#shared/adapters/messaging/eventbridge-bus.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
 import { SqsJobQueue } from '#shared/adapters/messaging/sqs-job-queue.ts';
+import { DynamoQuotaCounter } from '#shared/adapters/store/dynamo-quota-counter.ts';
 import { DynamoSubjectStore } from '#shared/adapters/store/dynamo-subject-store.ts';
 import type { RuntimeConfig } from '#shared/config.ts';
 import { type CreditPolicy, loadCreditPolicy } from '#shared/domain/policy.ts';
@@ -61,7 +62,9 @@ export function compose(config: RuntimeConfig, options: CompositionOptions = {})
   });
   const publisher = new SnsAlertPublisher(clients.sns, config.alertsTopicArn);
   const bus = config.eventBusName ? new EventBridgeBus(clients.eventbridge, config.eventBusName) : null;
-  const providers = createProviders(config.bureaus, options.transport ?? keepAliveTransport);
+  const providers = createProviders(config.bureaus, options.transport ?? keepAliveTransport, {
+    quotaCounter: new DynamoQuotaCounter(clients.dynamodb, { tableName: config.tableName }),
+  });
   const sealer = createSealer(config.sealKey);
   const policy = config.policyFile
     ? loadCreditPolicy(JSON.parse(readFileSync(config.policyFile, 'utf8')), config.policyFile)

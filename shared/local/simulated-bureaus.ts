@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { type BureauConfig, HttpSettings } from '#shared/adapters/bureaus/provider.ts';
+import type { Quota } from '#shared/adapters/bureaus/quota.ts';
 import { type HttpTransport, keepAliveTransport } from '#shared/adapters/bureaus/transport.ts';
 import { ROUTED_HOST_HEADER } from '#shared/simulator/server.ts';
 
@@ -13,6 +14,8 @@ import { ROUTED_HOST_HEADER } from '#shared/simulator/server.ts';
 export interface BureauPacing {
   readonly http: z.input<typeof HttpSettings>;
   readonly companiesHouseRateLimitPerSecond: number;
+  /** Companies House's shared quota, scaled as its per-environment rate is (still counted in the table). */
+  readonly companiesHouseQuota: Quota;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface BureauPacing {
 export const SIMULATED_PACING: BureauPacing = {
   http: { timeoutMs: 10_000, maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 2000, rateLimitPerSecond: 5000 },
   companiesHouseRateLimitPerSecond: 1000,
+  companiesHouseQuota: { requests: 200_000, perSeconds: 5 },
 };
 
 /** The bureau origins of a configuration. */
@@ -75,6 +79,7 @@ export function withPacing(bureaus: BureauConfig, pacing: BureauPacing | undefin
     companiesHouse: {
       ...bureaus.companiesHouse,
       rateLimitPerSecond: pacing.companiesHouseRateLimitPerSecond,
+      quota: pacing.companiesHouseQuota,
     },
   };
 }

@@ -32,6 +32,7 @@ import { LOCAL_PREFIX } from '#shared/local/bootstrap.ts';
 import type { IamDenial } from '#shared/local/iam/enforcer.ts';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from '#shared/local/schedule-expressions.ts';
+import { SIMULATED_PACING } from '#shared/local/simulated-bureaus.ts';
 import { isStaleDay, type LateAnswers } from '#shared/simulator/late.ts';
 import { mulberry32 } from '#shared/simulator/prng.ts';
 import { type FaultRates, type ThrottleBursts, worldTransport } from '#shared/simulator/server.ts';
@@ -215,6 +216,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     simulatorUrl: simulator.url,
     pacing: {
       companiesHouseRateLimitPerSecond: 1000,
+      companiesHouseQuota: SIMULATED_PACING.companiesHouseQuota,
       http: {
         // The simulator answers in milliseconds: a short timeout keeps injected timeouts cheap.
         timeoutMs: 300,

@@ -177,6 +177,18 @@ export interface FeedCursorStore {
   advance(feed: string, from: number | null, to: number): Promise<boolean>;
 }
 
+/**
+ * Request counts per bureau and time slot, shared by every environment of every function: a bureau's
+ * rate limit holds for the account, not for one Lambda environment.
+ */
+export interface QuotaCounter {
+  /**
+   * Adds `requests` to the bureau's count for the slot starting at `slotStart` (epoch ms), only if
+   * the count stays within `allowance`. Returns false, counting nothing, when it would not.
+   */
+  claim(bureau: string, slotStart: number, requests: number, allowance: number): Promise<boolean>;
+}
+
 /** The event bus's alert stream: a copy of every published alert, archived for replay. */
 export interface AlertBus {
   putAlerts(alerts: readonly AlertV1[]): Promise<void>;

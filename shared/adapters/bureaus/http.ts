@@ -55,6 +55,11 @@ export interface ResilientClientOptions {
   /** Requests allowed back to back before the rate applies; defaults to `rateLimitPerSecond`. */
   readonly burst?: number;
   readonly breaker: BreakerOptions;
+  /**
+   * The bureau's limit shared with every other environment (see quota.ts), taken before each
+   * attempt after the local rate limit; none when absent.
+   */
+  readonly sharedLimit?: () => Promise<void>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly random?: () => number;
@@ -210,6 +215,8 @@ export function createResilientClient(
     let lastRetryAfter: number | undefined;
 
     for (let attempt = 1; attempt <= options.maxAttempts; attempt += 1) {
+      // A spent shared quota is no failure of the bureau: it waits, or hands the wait to the queue.
+      await options.sharedLimit?.();
       const { trial } = await admit(path);
       let response: HttpResponse;
       try {

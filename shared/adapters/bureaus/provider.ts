@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { emptySnapshot, type FetchedSnapshot, Snapshot } from '#shared/domain/snapshot.ts';
 import type { MonitoredSubject } from '#shared/domain/subject.ts';
 import { ConfigError, MalformedPayloadError } from '#shared/errors.ts';
+import type { QuotaCounter } from '#shared/use-cases/ports.ts';
 import { createBrregProvider } from './brreg/adapter.ts';
 import { createCompaniesHouseProvider } from './companies-house/adapter.ts';
 import { createCredmonBureauProvider } from './credmon-bureau/adapter.ts';
@@ -17,6 +18,7 @@ import {
   type ResilientClient,
   type ResilientClientOptions,
 } from './http.ts';
+import { Quota, sharedQuota } from './quota.ts';
 import type { HttpTransport } from './transport.ts';
 
 /**
@@ -75,19 +77,24 @@ export const HttpSettings = z.object({
 });
 export type HttpSettings = z.infer<typeof HttpSettings>;
 
+/** Companies House allows 600 requests per 5 minutes per API key. */
+export const COMPANIES_HOUSE_QUOTA: Quota = { requests: 600, perSeconds: 300 };
+
 /** Where the bureaus are and how hard to push them. */
 export const BureauConfig = z.object({
-  brreg: z.object({ baseUrl: Url }),
+  /** `quota`: the bureau's limit for the whole deployment (quota.ts); none when absent. */
+  brreg: z.object({ baseUrl: Url, quota: Quota.optional() }),
   /** Regnskapsregisteret; in production the same host as Enhetsregisteret. */
-  regnskap: z.object({ baseUrl: Url }),
+  regnskap: z.object({ baseUrl: Url, quota: Quota.optional() }),
   companiesHouse: z.object({
     baseUrl: Url,
     /** Sent as the HTTP Basic user name; null where the endpoint needs none (the simulator). */
     apiKey: z.string().min(1).nullable(),
-    /** Companies House allows 600 requests per 5 minutes per key. */
+    /** One environment's pace; the key's limit across environments is `quota`. */
     rateLimitPerSecond: z.number().positive().default(2),
+    quota: Quota.default(COMPANIES_HOUSE_QUOTA),
   }),
-  creditBureau: z.object({ baseUrl: Url }).nullable(),
+  creditBureau: z.object({ baseUrl: Url, quota: Quota.optional() }).nullable(),
   http: HttpSettings.default(HttpSettings.parse({})),
 });
 export type BureauConfig = z.infer<typeof BureauConfig>;
@@ -97,6 +104,8 @@ export interface CreateProvidersOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** Where the bureaus' quotas are counted across environments; quotas are not enforced without one. */
+  quotaCounter?: QuotaCounter;
 }
 
 /**
@@ -114,12 +123,29 @@ export function createProviders(
   options: CreateProvidersOptions = {},
 ): BureauProvider[] {
   const clients = new Map<string, ResilientClient>();
-  const client = (provider: string, rateLimitPerSecond = config.http.rateLimitPerSecond) => {
+  const { quotaCounter, ...clock } = options;
+  const client = (
+    provider: string,
+    quota: Quota | undefined,
+    rateLimitPerSecond = config.http.rateLimitPerSecond,
+  ) => {
+    const sharedLimit =
+      quota && quotaCounter
+        ? sharedQuota({
+            bureau: provider,
+            quota,
+            counter: quotaCounter,
+            maxWaitMs: config.http.maxDelayMs,
+            ...(clock.now ? { now: clock.now } : {}),
+            ...(clock.sleep ? { sleep: clock.sleep } : {}),
+          })
+        : undefined;
     const clientOptions: ResilientClientOptions = {
       ...config.http,
-      ...options,
+      ...clock,
       provider,
       rateLimitPerSecond,
+      ...(sharedLimit ? { sharedLimit } : {}),
     };
     const created = createResilientClient(transport, clientOptions);
     clients.set(provider, created);
@@ -128,21 +154,28 @@ export function createProviders(
   const breakers = () => Object.fromEntries([...clients].map(([name, c]) => [name, c.breakerState()]));
   const providers: BureauProvider[] = [
     createBrregProvider({
-      client: client('brreg'),
+      client: client('brreg', config.brreg.quota),
       // Its own breaker: a Regnskapsregisteret outage must not stop entity checks.
-      regnskapClient: client('brreg-regnskap'),
+      regnskapClient: client('brreg-regnskap', config.regnskap.quota),
       baseUrl: config.brreg.baseUrl,
       regnskapBaseUrl: config.regnskap.baseUrl,
     }),
     createCompaniesHouseProvider({
-      client: client('companies-house', config.companiesHouse.rateLimitPerSecond),
+      client: client(
+        'companies-house',
+        config.companiesHouse.quota,
+        config.companiesHouse.rateLimitPerSecond,
+      ),
       baseUrl: config.companiesHouse.baseUrl,
       apiKey: config.companiesHouse.apiKey,
     }),
   ];
   if (config.creditBureau) {
     providers.push(
-      createCredmonBureauProvider({ client: client('credit-bureau'), baseUrl: config.creditBureau.baseUrl }),
+      createCredmonBureauProvider({
+        client: client('credit-bureau', config.creditBureau.quota),
+        baseUrl: config.creditBureau.baseUrl,
+      }),
     );
   }
   // One report for the whole process: every provider answers with all clients' breakers.
