@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { PUT_EVENTS_MAX_BYTES, putEventsEntrySize } from '#shared/adapters/messaging/eventbridge-bus.ts';
 import { EVENT_BUS, EVENT_RULES, type EventRuleDefinition, type QueueKey } from '#shared/catalogue.ts';
 import { AlertV1 } from '#shared/domain/alert.ts';
 import type { AlertPublisher } from '#shared/use-cases/ports.ts';
@@ -134,6 +135,17 @@ export async function startLocalEventBus(options: LocalEventBusOptions): Promise
     const entries = (body as { Entries?: unknown })?.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
       return { status: 400, payload: error('ValidationException', 'Entries must hold 1 to 10 entries') };
+    }
+    const size = (entries as Record<string, unknown>[]).reduce(
+      (sum, entry) => sum + putEventsEntrySize(entry),
+      0,
+    );
+    if (size > PUT_EVENTS_MAX_BYTES) {
+      // AWS's own answer to an oversized request: the whole call fails, no entry is put.
+      return {
+        status: 400,
+        payload: error('ValidationException', 'Total size of the entries in the request is over the limit.'),
+      };
     }
     const results: Record<string, string>[] = [];
     for (const entry of entries as Record<string, unknown>[]) {

@@ -8,6 +8,7 @@ import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
 import { type Composition, type CompositionOptions, compose } from '#shared/composition.ts';
 import { loadRuntimeConfig, type RuntimeConfig } from '#shared/config.ts';
+import { enforceAwsLimits } from './aws-limits.ts';
 import { bootstrapResources, type LocalResources } from './bootstrap.ts';
 import { LOCAL_SECRETS, localDeployment } from './deployed-functions.ts';
 import { type DeployedStackOptions, deployedStack } from './deployed-stack.ts';
@@ -117,7 +118,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const composition = compose(config, {
       ...shared,
-      ...(options.instrument ? { instrument: options.instrument } : {}),
+      instrument: (client) => {
+        enforceAwsLimits(client);
+        options.instrument?.(client);
+      },
       ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
     });
     return {
@@ -135,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ...shared,
           instrument: (client) => {
             enforce(client);
+            enforceAwsLimits(client);
             options.instrument?.(client);
           },
           ...(functionOptions.afterCommit ? { afterCommit: functionOptions.afterCommit } : {}),

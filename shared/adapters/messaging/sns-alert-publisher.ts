@@ -1,8 +1,12 @@
-/** Publishes alerts to the SNS alerts topic, ten per PublishBatch, with routing message attributes. */
+/**
+ * Publishes alerts to the SNS alerts topic, up to ten and 256 KB per PublishBatch, with routing
+ * message attributes.
+ */
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import { type AlertV1, alertMessageAttributes } from '#shared/domain/alert.ts';
 import { TransientError } from '#shared/errors.ts';
 import type { AlertPublisher } from '#shared/use-cases/ports.ts';
+import { batchesBySize, messageSize, SNS_MAX_BYTES } from './batches.ts';
 
 const SNS_BATCH = 10;
 
@@ -13,14 +17,14 @@ export class SnsAlertPublisher implements AlertPublisher {
   ) {}
 
   async publish(alerts: readonly AlertV1[]): Promise<void> {
-    for (let start = 0; start < alerts.length; start += SNS_BATCH) {
-      let entries: PublishBatchRequestEntry[] = alerts
-        .slice(start, start + SNS_BATCH)
-        .map((alert, index) => ({
-          Id: String(index),
-          Message: JSON.stringify(alert),
-          MessageAttributes: alertMessageAttributes(alert),
-        }));
+    const all: PublishBatchRequestEntry[] = alerts.map((alert) => ({
+      Id: '',
+      Message: JSON.stringify(alert),
+      MessageAttributes: alertMessageAttributes(alert),
+    }));
+    const limits = { maxEntries: SNS_BATCH, maxBytes: SNS_MAX_BYTES };
+    for (const batch of batchesBySize(all, (e) => messageSize(e.Message, e.MessageAttributes), limits)) {
+      let entries = batch.map((entry, index) => ({ ...entry, Id: String(index) }));
       for (let attempt = 1; entries.length > 0; attempt++) {
         const result = await this.sns.send(
           new PublishBatchCommand({ TopicArn: this.topicArn, PublishBatchRequestEntries: entries }),

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { TransientError } from '#shared/errors.ts';
 import type { FanOutRequest, JobQueue, MonitorJob } from '#shared/use-cases/ports.ts';
+import { batchesBySize, messageSize, SQS_MAX_BYTES } from './batches.ts';
 
 const SQS_BATCH = 10;
 
@@ -34,14 +35,14 @@ export async function sendAll(
   bodies: readonly unknown[],
   delaySeconds?: number,
 ): Promise<void> {
-  for (let start = 0; start < bodies.length; start += SQS_BATCH) {
-    let entries: SendMessageBatchRequestEntry[] = bodies
-      .slice(start, start + SQS_BATCH)
-      .map((body, index) => ({
-        Id: String(index),
-        MessageBody: JSON.stringify(body),
-        ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
-      }));
+  const messages = bodies.map((body) => JSON.stringify(body));
+  const limits = { maxEntries: SQS_BATCH, maxBytes: SQS_MAX_BYTES };
+  for (const batch of batchesBySize(messages, (message) => messageSize(message), limits)) {
+    let entries: SendMessageBatchRequestEntry[] = batch.map((message, index) => ({
+      Id: String(index),
+      MessageBody: message,
+      ...(delaySeconds ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
+    }));
     for (let attempt = 1; entries.length > 0; attempt++) {
       const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
       const failed = new Set((result.Failed ?? []).map((failure) => failure.Id));

@@ -1,6 +1,7 @@
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { batchesBySize } from '#shared/adapters/messaging/batches.ts';
 import { SnsAlertPublisher } from '#shared/adapters/messaging/sns-alert-publisher.ts';
 import { sendAll } from '#shared/adapters/messaging/sqs-job-queue.ts';
 import { buildAlerts } from '#shared/domain/alert.ts';
@@ -67,5 +68,26 @@ describe('SnsAlertPublisher', () => {
     expect(JSON.parse(entry?.Message ?? '{}').alertId).toBe(alerts[0]?.alertId);
     expect(entry?.MessageAttributes?.type).toEqual({ DataType: 'String', StringValue: 'baseline' });
     expect(entry?.MessageAttributes?.riskClass).toEqual({ DataType: 'String', StringValue: 'B' });
+  });
+});
+
+describe('batchesBySize', () => {
+  it('starts a new batch at ten entries or when the next would pass the byte limit', () => {
+    const items = ['aa', 'bbb', 'c', 'dddd', ...Array.from({ length: 11 }, () => 'e')];
+    const batches = batchesBySize(items, (item) => item.length, { maxEntries: 10, maxBytes: 6 });
+    expect(batches).toEqual([
+      ['aa', 'bbb', 'c'],
+      ['dddd', 'e', 'e'],
+      ['e', 'e', 'e', 'e', 'e', 'e'],
+      ['e', 'e', 'e'],
+    ]);
+  });
+
+  it('sends an item over the limit alone', () => {
+    expect(batchesBySize(['a', 'toolong', 'b'], (s) => s.length, { maxEntries: 10, maxBytes: 3 })).toEqual([
+      ['a'],
+      ['toolong'],
+      ['b'],
+    ]);
   });
 });
