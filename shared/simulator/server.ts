@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpTransport } from '#shared/adapters/bureaus/transport.ts';
+import { passNoonOf } from './intraday.ts';
 import { type LateAnswers, lateAnswerBook, reportKeyOf } from './late.ts';
 import { mulberry32, type Random } from './prng.ts';
 import { respond } from './respond.ts';
@@ -68,6 +69,8 @@ export interface Simulator {
   readonly world: SimWorld;
   /** Moves the world to a simulated day (forwards or backwards). */
   setDay(day: number): void;
+  /** The day's changes held until noon happen now (a world that changes within the day; intraday.ts). */
+  passNoon(): void;
   day(): number;
   /** The simulated date, `YYYY-MM-DD`. */
   today(): string;
@@ -269,6 +272,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: `http://${host}:${address.port}`,
     world,
     setDay: (day) => world.advanceTo(day),
+    passNoon: () => passNoonOf(world),
     day: () => world.day(),
     today: () => world.today(),
     stats: () => ({ ...counts }),

@@ -33,6 +33,7 @@ try {
     }
     try {
       if (request.op === 'setDay') simulator.setDay(request.day);
+      else if (request.op === 'passNoon') simulator.passNoon();
       else {
         const counts = simulator.stats();
         STATS_FIELDS.forEach((field, index) => {

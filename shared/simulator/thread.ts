@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { passNoonOf } from './intraday.ts';
 import type { Simulator, SimulatorOptions, SimulatorStats } from './server.ts';
 import type { SimWorld } from './types.ts';
 import { type WorldSource, worldFrom } from './world-source.ts';
@@ -24,6 +25,7 @@ export interface SimulatorThreadOptions extends Omit<SimulatorOptions, 'world'> 
 /** Messages of the worker protocol (shared/simulator/thread-worker.ts). */
 export type ThreadRequest =
   | { readonly op: 'setDay'; readonly day: number }
+  | { readonly op: 'passNoon' }
   | { readonly op: 'stats' }
   | { readonly op: 'close' };
 
@@ -111,6 +113,7 @@ export async function startSimulatorThread(options: SimulatorThreadOptions): Pro
     const before = Atomics.load(control, 0);
     worker.postMessage(request);
     if (request.op === 'setDay') world.advanceTo(request.day);
+    if (request.op === 'passNoon') passNoonOf(world);
     const deadline = Date.now() + callTimeoutMs;
     while (Atomics.load(control, 0) === before) {
       const left = deadline - Date.now();
@@ -124,6 +127,7 @@ export async function startSimulatorThread(options: SimulatorThreadOptions): Pro
     url,
     world,
     setDay: (next) => call({ op: 'setDay', day: next }),
+    passNoon: () => call({ op: 'passNoon' }),
     day: () => world.day(),
     today: () => world.today(),
     stats: (): SimulatorStats => {

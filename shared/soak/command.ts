@@ -3,7 +3,14 @@ import { resolve } from 'node:path';
 import { describeFlags, parseFlags, UsageError } from '#shared/cli/args.ts';
 import type { CliIO } from '#shared/cli/command.ts';
 import { DEFAULT_START_DATE } from '#shared/simulator/world.ts';
-import { DEFAULT_BURSTS, DEFAULT_FAULTS, DEFAULT_LATE, runSoak, type SoakReport } from './run.ts';
+import {
+  DEFAULT_BURSTS,
+  DEFAULT_FAULTS,
+  DEFAULT_INTRADAY_RATE,
+  DEFAULT_LATE,
+  runSoak,
+  type SoakReport,
+} from './run.ts';
 
 const FLAGS = {
   subjects: { kind: 'integer', min: 1, default: 5000, description: 'subjects in the generated portfolio' },
@@ -42,6 +49,11 @@ const FLAGS = {
     default: DEFAULT_LATE.delayRate,
     description: 'bureau answers held back, arriving after later ones',
   },
+  'intraday-rate': {
+    kind: 'fraction',
+    default: DEFAULT_INTRADAY_RATE,
+    description: "share of a day's changing subjects whose change comes in the afternoon",
+  },
   'crash-rate': {
     kind: 'fraction',
     default: 0.05,
@@ -63,7 +75,8 @@ const FLAGS = {
 const HELP = `Usage: npm run soak -- [flags]
 
 The chaos soak: the generated world through the local pipeline with bureau faults, bursts of 429,
-older reports and held answers arriving out of order, crashes between the state write and the
+older reports and held answers arriving out of order, changes in the afternoon after the morning's
+checks, crashes between the state write and the
 publish, duplicate SQS deliveries and a process restart, then checks that no change was lost or
 announced twice (nor a once-only event re-announced) and no outbox is left pending.
 
@@ -101,6 +114,7 @@ export async function soakMain(argv: readonly string[], io: CliIO): Promise<numb
     },
     throttleBursts: { rate: flags['burst-rate'], length: flags['burst-length'] },
     lateAnswers: { ...DEFAULT_LATE, staleRate: flags['stale-rate'], delayRate: flags['delay-rate'] },
+    intradayRate: flags['intraday-rate'],
     crashRate: flags['crash-rate'],
     duplicateRate: flags['duplicate-rate'],
     restartAtDay: restart === undefined ? Math.floor(flags.days / 2) : restart < 0 ? null : restart,
@@ -133,7 +147,7 @@ function describe(r: SoakReport): string {
   return [
     `soak: ${r.subjects} subjects × ${r.days} days, seed ${r.seed}, ${r.checks} checks in ${(r.durationMs / 1000).toFixed(1)} s`,
     `  bureau: ${r.bureau.requests} requests, ${r.bureau.faults} 5xx, ${r.bureau.timeouts} timeouts, ${r.bureau.malformed} malformed, ${r.bureau.throttled} 429`,
-    `  injected: ${r.crashesInjected} crashes after commit, ${r.duplicateDeliveries} duplicate deliveries, ${r.restarts} restart(s); ${r.staleAnswers.served} older reports (${r.staleAnswers.refused} refused as stale), ${r.bureau.delayed} held answers`,
+    `  injected: ${r.crashesInjected} crashes after commit, ${r.duplicateDeliveries} duplicate deliveries, ${r.restarts} restart(s); ${r.staleAnswers.served} older reports (${r.staleAnswers.refused} refused as stale), ${r.bureau.delayed} held answers, ${r.intradayChanges} afternoon changes`,
     `  changes: ${r.changesMade} made, ${r.changesReported} reported; alerts ${r.alertsCommitted} committed, ${r.alertsDelivered} delivered (${r.deliveries} deliveries)`,
     `  dead-lettered: ${r.dlq} subjects ${JSON.stringify(r.dlqReasons)}, ${r.dlqAfterRedrive} left after redrive; malformed retried ${r.malformedRetried}, dead-lettered ${r.malformedDeadLettered}`,
     `  daily subjects: ${r.dailyChangesDue} changes due an alert (${r.dailyChangesExcused} excused: unreported after a dead-lettered check or an older report), ${r.missedChanges} missed ${r.missedChanges > 0 ? `${JSON.stringify(r.missedChangesByKind)} e.g. ${r.missedExamples.slice(0, 3).join(' ')}` : ''}`,

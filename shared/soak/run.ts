@@ -33,6 +33,7 @@ import type { IamDenial } from '#shared/local/iam/enforcer.ts';
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from '#shared/local/pipeline.ts';
 import { firesOnDate, parseScheduleExpression } from '#shared/local/schedule-expressions.ts';
 import { SIMULATED_PACING } from '#shared/local/simulated-bureaus.ts';
+import type { IntradayWorld } from '#shared/simulator/intraday.ts';
 import { isStaleDay, type LateAnswers } from '#shared/simulator/late.ts';
 import { mulberry32 } from '#shared/simulator/prng.ts';
 import { type FaultRates, type ThrottleBursts, worldTransport } from '#shared/simulator/server.ts';
@@ -70,6 +71,9 @@ export const DEFAULT_BURSTS: ThrottleBursts = { rate: 0.002, length: 40 };
  */
 export const DEFAULT_LATE: Omit<LateAnswers, 'untilDay'> = { staleRate: 0.05, delayRate: 0.02, delayMs: 120 };
 
+/** Of the subjects that change on a day, the share whose change comes in the afternoon. */
+export const DEFAULT_INTRADAY_RATE = 0.3;
+
 export interface SoakOptions {
   readonly subjects: number;
   readonly days: number;
@@ -80,6 +84,11 @@ export interface SoakOptions {
   readonly throttleBursts?: ThrottleBursts | null;
   /** Older reports and held answers; null: none. Older reports stop before the last day. @default DEFAULT_LATE */
   readonly lateAnswers?: Omit<LateAnswers, 'untilDay'> | null;
+  /**
+   * Share of the subjects changing on a day whose changes come after noon, after the scheduled
+   * checks and before an afternoon feed poll (intraday.ts). @default DEFAULT_INTRADAY_RATE
+   */
+  readonly intradayRate?: number;
   /** Fraction of commits after which the worker crashes before publishing. @default 0.05 */
   readonly crashRate?: number;
   /** Fraction of monitor jobs delivered to two invocations at once. @default 0.05 */
@@ -157,6 +166,8 @@ export interface SoakReport {
     stale: number;
     delayed: number;
   };
+  /** Subject-days whose changes came in the afternoon, after the scheduled checks. */
+  intradayChanges: number;
   /** AWS calls authorized against the deployed roles, over every restart; any denial fails the soak. */
   iam: { checked: number; denied: number; deniedCalls: IamDenial[] };
   durationMs: number;
@@ -183,6 +194,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
   const late = options.lateAnswers === null ? null : (options.lateAnswers ?? DEFAULT_LATE);
   // The bureaus are remote services: the simulator serves from a worker thread, this thread keeps a copy.
+  const intradayRate = options.intradayRate ?? DEFAULT_INTRADAY_RATE;
   const simulator = await startSimulatorThread({
     source: {
       kind: 'generated',
@@ -191,6 +203,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         subjects: options.subjects,
         startDate: options.startDate ?? DEFAULT_START_DATE,
       },
+      ...(intradayRate > 0 ? { intraday: { seed: options.seed, rate: intradayRate } } : {}),
     },
     faults: options.faults ?? DEFAULT_FAULTS,
     seed: options.seed,
@@ -294,6 +307,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         restarts++;
       }
       await pipeline.waitIdle();
+      // The afternoon: the changes held back happen, and the feed poll after them announces them.
+      if (intradayRate > 0) {
+        simulator.passNoon();
+        await pipeline.requestTier('feed', 'schedule');
+        await pipeline.waitIdle();
+      }
       await drain();
       options.onDay?.(day + 1, options.days);
     }
@@ -318,6 +337,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       );
     }
     const dlqAfterRedrive = remaining;
+    // A morning check of a subject whose change came in the afternoon saw the day before: as for a
+    // dead-lettered check, a change undone before the subject's next check is rightly never reported.
+    const heldDays = (world as Partial<IntradayWorld>).heldSubjectDays?.() ?? new Set<string>();
+    for (const subjectDay of heldDays) deadLetters.unchecked.add(subjectDay);
     await pipeline.waitIdle();
     for (let i = 0; i < 5; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -415,6 +438,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       reannouncedAlerts: reannounced.length,
       reannouncedExamples: reannounced.slice(0, 5),
       staleAnswers: { served: bureau.stale, refused: metrics.StaleAnswers ?? 0 },
+      intradayChanges: heldDays.size,
       dlq: deadLetters.subjects,
       dlqReasons: deadLetters.reasons,
       dlqRedriveRounds,
