@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishBatchCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { AlertV1 } from '#shared/domain/alert.ts';
 import { readArchive } from '#shared/local/event-bus.ts';
 import { type LocalStack, startLocalStack } from '#shared/local/stack.ts';
 import { drainAlerts } from '../e2e/support/drain-alerts.ts';
+import { subscribe } from './support/subscribe.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../docs/alert-contract/examples/board-changed.json');
 const NOW = new Date('2026-03-02T06:00:00.000Z');
@@ -36,22 +36,7 @@ describe('AWS batch size limits on the local stack', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'credmon-limits-'));
     stack = await startLocalStack({ dataDir, now: () => NOW });
-    const { sqs, sns } = stack.composition.clients;
-    const { QueueUrl = '' } = await sqs.send(
-      new CreateQueueCommand({ QueueName: 'credmon-limits-subscriber' }),
-    );
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: stack.resources.alertsTopicArn,
-        Protocol: 'sqs',
-        Endpoint: Attributes?.QueueArn ?? '',
-        Attributes: { RawMessageDelivery: 'true' },
-      }),
-    );
-    subscriber = QueueUrl;
+    subscriber = await subscribe(stack, 'limits-subscriber');
   });
 
   afterAll(async () => {

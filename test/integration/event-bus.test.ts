@@ -6,14 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { archivedAlerts, replayCommand } from '#shared/cli/replay.ts';
 import type { Snapshot } from '#shared/domain/snapshot.ts';
 import type { MonitoredSubject } from '#shared/domain/subject.ts';
@@ -22,28 +15,9 @@ import { type LocalStack, startLocalStack } from '#shared/local/stack.ts';
 import { monitorSubject } from '#shared/use-cases/monitor-subject.ts';
 import { fanOut } from '#shared/use-cases/run-tier.ts';
 import { equinor } from '../unit/domain/snapshot-builders.ts';
+import { subscribe } from './support/subscribe.ts';
 
 const NOW = new Date('2026-03-02T06:00:00.000Z');
-
-async function subscribe(stack: LocalStack, name: string, filterPolicy?: object): Promise<string> {
-  const { sqs, sns } = stack.composition.clients;
-  const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `credmon-${name}` }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await sns.send(
-    new SubscribeCommand({
-      TopicArn: stack.resources.alertsTopicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn ?? '',
-      Attributes: {
-        RawMessageDelivery: 'true',
-        ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}),
-      },
-    }),
-  );
-  return QueueUrl;
-}
 
 /** Receives (and deletes) until the queue has been empty twice in a row. */
 async function drain(sqs: SQSClient, queueUrl: string): Promise<Record<string, unknown>[]> {
