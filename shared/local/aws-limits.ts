@@ -24,31 +24,35 @@ export class AwsLimitError extends Error {
   }
 }
 
+/** The batch calls AWS limits by their total size: where their entries and bodies are, the limit, AWS's code. */
+const BATCH_LIMITS: Record<string, { entries: string; body: string; maxBytes: number; code: string }> = {
+  'SNS.PublishBatch': {
+    entries: 'PublishBatchRequestEntries',
+    body: 'Message',
+    maxBytes: SNS_MAX_BYTES,
+    code: 'BatchRequestTooLong',
+  },
+  'SQS.SendMessageBatch': {
+    entries: 'Entries',
+    body: 'MessageBody',
+    maxBytes: SQS_MAX_BYTES,
+    code: 'AWS.SimpleQueueService.BatchRequestTooLong',
+  },
+};
+
 function check(service: string, operation: string, input: Record<string, unknown>): void {
-  if (service === 'SNS' && operation === 'PublishBatch') {
-    const entries = (input.PublishBatchRequestEntries ?? []) as Record<string, unknown>[];
-    const total = entries.reduce(
-      (sum, entry) => sum + messageSize(entry.Message, entry.MessageAttributes),
-      0,
+  const limit = BATCH_LIMITS[`${service}.${operation}`];
+  if (!limit) return;
+  const entries = (input[limit.entries] ?? []) as Record<string, unknown>[];
+  const total = entries.reduce(
+    (sum, entry) => sum + messageSize(entry[limit.body], entry.MessageAttributes),
+    0,
+  );
+  if (total > limit.maxBytes)
+    throw new AwsLimitError(
+      limit.code,
+      `${service} ${operation}: the entries add up to ${total} bytes, over the limit of ${limit.maxBytes}`,
     );
-    if (total > SNS_MAX_BYTES)
-      throw new AwsLimitError(
-        'BatchRequestTooLong',
-        `The length of all the messages put together is more than the limit (${total} > ${SNS_MAX_BYTES} bytes).`,
-      );
-  }
-  if (service === 'SQS' && operation === 'SendMessageBatch') {
-    const entries = (input.Entries ?? []) as Record<string, unknown>[];
-    const total = entries.reduce(
-      (sum, entry) => sum + messageSize(entry.MessageBody, entry.MessageAttributes),
-      0,
-    );
-    if (total > SQS_MAX_BYTES)
-      throw new AwsLimitError(
-        'AWS.SimpleQueueService.BatchRequestTooLong',
-        `Batch requests cannot be longer than ${SQS_MAX_BYTES} bytes (${total}).`,
-      );
-  }
 }
 
 /**

@@ -30,6 +30,21 @@ function clock(start = 0) {
   };
 }
 
+/** A gate on a memory counter and a clock that moves only when the gate sleeps. */
+function gate(quota: { requests: number; perSeconds: number }, maxWaitMs: number, start = 0) {
+  const memory = memoryCounter();
+  const c = clock(start);
+  const take = sharedQuota({
+    bureau: 'companies-house',
+    quota,
+    counter: memory.counter,
+    maxWaitMs,
+    now: c.now,
+    sleep: c.sleep,
+  });
+  return { take, claims: memory.claims, clock: c.state };
+}
+
 describe('slotsOf', () => {
   it("cuts Companies House's 600 per 5 minutes into 5 s slots of 9, so any 300 s sees at most 549", () => {
     expect(slotsOf({ requests: 600, perSeconds: 300 })).toEqual({ slotMs: 5000, allowance: 9 });
@@ -39,22 +54,13 @@ describe('slotsOf', () => {
 describe('sharedQuota', () => {
   it('claims calls in blocks and waits for the next slot when this one is spent', async () => {
     // Prepare: 20 calls against 9 per 5 s slot
-    const { counter, claims } = memoryCounter();
-    const c = clock(1_000_000);
-    const take = sharedQuota({
-      bureau: 'companies-house',
-      quota: { requests: 600, perSeconds: 300 },
-      counter,
-      maxWaitMs: 10_000,
-      now: c.now,
-      sleep: c.sleep,
-    });
+    const { take, claims, clock: time } = gate({ requests: 600, perSeconds: 300 }, 10_000, 1_000_000);
 
     // Act
     const times: number[] = [];
     for (let n = 0; n < 20; n++) {
       await take();
-      times.push(c.state.t);
+      times.push(time.t);
     }
 
     // Assess: 9 in the first slot, 9 in the next, 2 in the third
@@ -67,16 +73,7 @@ describe('sharedQuota', () => {
   });
 
   it('hands a wait longer than maxWaitMs to the queue as a retryable error with the wait', async () => {
-    const { counter } = memoryCounter();
-    const c = clock(0);
-    const take = sharedQuota({
-      bureau: 'companies-house',
-      quota: { requests: 2, perSeconds: 60 },
-      counter,
-      maxWaitMs: 1000,
-      now: c.now,
-      sleep: c.sleep,
-    });
+    const { take } = gate({ requests: 2, perSeconds: 60 }, 1000);
     await take();
     const error = await take().catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(TransientError);
